@@ -1,0 +1,146 @@
+package io.dr4j.core;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+
+import io.dr4j.core.backup.Repository;
+import io.dr4j.core.backup.RepositoryOptions;
+import io.dr4j.core.codec.CodecSpec;
+import io.dr4j.core.codec.Compression;
+import io.dr4j.core.codec.ObjectEncryption;
+import io.dr4j.core.config.ProviderConfig;
+import io.dr4j.core.storage.BackupTarget;
+import io.dr4j.core.storage.BackupTargets;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point: {@code DisasterRecovery.configure().repository("s3://bucket/db").load()}.
+ *
+ * <p>Holds the backup target and the codec settings of the repository; plugins (PostgreSQL, deployers) take it
+ * or its {@link #openRepository} result. Explicit instances ({@link Configuration#target(BackupTarget)}) never
+ * go through ServiceLoader.
+ */
+public final class DisasterRecovery implements AutoCloseable {
+    private final BackupTarget target;
+    private final RepositoryOptions repositoryOptions;
+    private final ProviderConfig config;
+
+    private DisasterRecovery(BackupTarget target, RepositoryOptions repositoryOptions, ProviderConfig config) {
+        this.target = target;
+        this.repositoryOptions = repositoryOptions;
+        this.config = config;
+    }
+
+    public static Configuration configure() {
+        return new Configuration();
+    }
+
+    public BackupTarget target() {
+        return target;
+    }
+
+    public RepositoryOptions repositoryOptions() {
+        return repositoryOptions;
+    }
+
+    public ProviderConfig config() {
+        return config;
+    }
+
+    /** Opens the existing repository at the target. */
+    public Repository repository() {
+        return Repository.open(target, repositoryOptions);
+    }
+
+    /** Opens the repository of {@code systemId}, creating it when the target is empty. */
+    public Repository openRepository(String systemId, String systemKind) {
+        return Repository.openOrInit(target, repositoryOptions, systemId, systemKind);
+    }
+
+    @Override
+    public void close() {
+        target.close();
+    }
+
+    /** Fluent configuration; {@link #load()} validates everything at once. */
+    public static final class Configuration {
+        private @Nullable BackupTarget target;
+        private @Nullable URI location;
+        private ProviderConfig config = ProviderConfig.from(new Properties(), System.getenv());
+        private @Nullable CodecSpec codec;
+        private @Nullable ObjectEncryption encryption;
+
+        private Configuration() {
+        }
+
+        /** The repository location: {@code file:/var/backups/db}, {@code s3://bucket/prefix}, {@code gs://bucket/prefix}, or a path. */
+        public Configuration repository(String location) {
+            this.location = BackupTargets.parse(Objects.requireNonNull(location, "location"));
+            return this;
+        }
+
+        public Configuration repository(URI location) {
+            this.location = Objects.requireNonNull(location, "location");
+            return this;
+        }
+
+        /** An explicit target instance (no ServiceLoader). */
+        public Configuration target(BackupTarget target) {
+            this.target = Objects.requireNonNull(target, "target");
+            return this;
+        }
+
+        /** Configuration values ({@code dr.*} keys); defaults to the {@code DR_*} environment variables. */
+        public Configuration config(ProviderConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        public Configuration codec(CodecSpec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            return this;
+        }
+
+        public Configuration encryption(@Nullable ObjectEncryption encryption) {
+            this.encryption = encryption;
+            return this;
+        }
+
+        /** Validates and builds; every problem is reported at once in one {@link ConfigurationException}. */
+        public DisasterRecovery load() {
+            List<String> problems = new ArrayList<>();
+            if (target == null && location == null) {
+                String fromConfig = config.get("dr.repository").orElse(null);
+                if (fromConfig == null) {
+                    problems.add("No repository: call repository(\"file:/var/backups/db\") or target(...), "
+                            + "or set dr.repository / DR_REPOSITORY");
+                } else {
+                    location = BackupTargets.parse(fromConfig);
+                }
+            }
+            if (target != null && location != null) {
+                problems.add("Both repository(" + BackupTargets.redact(location) + ") and target(" + target.location()
+                        + ") were given: choose one");
+            }
+            CodecSpec spec = codec;
+            if (spec == null) {
+                try {
+                    Compression c = Compression.parse(config.get("dr.compression", "zstd"));
+                    spec = new CodecSpec(c, config.getInt("dr.compression.level", c.defaultLevel()),
+                            config.getInt("dr.compression.workers", 0));
+                } catch (ConfigurationException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems, null);
+            }
+            BackupTarget t = target != null ? target : BackupTargets.open(location, config);
+            return new DisasterRecovery(t, new RepositoryOptions(spec, encryption), config);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package io.dr4j.core.backup;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.dr4j.core.codec.Codec;
+import io.dr4j.core.codec.EncodingOutputStream;
+import io.dr4j.core.codec.ObjectFormat;
+import io.dr4j.core.codec.WrongKeyException;
+import io.dr4j.core.internal.json.Json;
+import io.dr4j.core.storage.BackupTarget;
+import io.dr4j.core.storage.ObjectAlreadyExistsException;
+import io.dr4j.core.storage.ObjectInfo;
+import io.dr4j.core.storage.ObjectNotFoundException;
+import io.dr4j.core.storage.ObjectWriter;
+import io.dr4j.core.storage.StorageException;
+import io.dr4j.core.storage.WriteOptions;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a {@link BackupTarget} holds for one system: {@code repository.json}, backups and WAL (see
+ * {@code docs/repository-format.md}). Writes every object through the {@link Codec} (compression, optional
+ * encryption, SHA-256 of the original bytes in the same pass) and reads them back verified.
+ *
+ * <p>Thread-safe: backups write objects from many threads at once.
+ */
+public final class Repository implements AutoCloseable {
+    private final BackupTarget target;
+    private final RepositoryDescriptor descriptor;
+    private final Codec codec;
+    private final Catalog catalog;
+    private final WalArchive wal;
+
+    private Repository(BackupTarget target, RepositoryDescriptor descriptor, Codec codec) {
+        this.target = target;
+        this.descriptor = descriptor;
+        this.codec = codec;
+        this.catalog = new Catalog(this);
+        this.wal = new WalArchive(this);
+    }
+
+    /**
+     * Opens the repository for {@code systemId}, creating {@code repository.json} when the target holds none.
+     *
+     * @throws RepositoryException when the repository belongs to another system
+     */
+    public static Repository openOrInit(BackupTarget target, RepositoryOptions options, String systemId,
+                                        String systemKind) {
+        Optional<RepositoryDescriptor> existing = readDescriptor(target);
+        if (existing.isPresent()) {
+            Repository repo = open(target, options, existing.get());
+            repo.checkSystem(systemId);
+            return repo;
+        }
+        RepositoryDescriptor d = new RepositoryDescriptor(RepositoryDescriptor.FORMAT, RepositoryDescriptor.FORMAT_VERSION,
+                systemId, systemKind, Instant.now(), options.codec().compression().id(), encryptionMetadata(options));
+        try {
+            target.put(RepositoryDescriptor.KEY, new ByteArrayInputStream(Json.write(d)), WriteOptions.createNew());
+        } catch (ObjectAlreadyExistsException raced) {
+            // another process initialised it at the same moment: use theirs, with the same checks
+            Repository repo = open(target, options);
+            repo.checkSystem(systemId);
+            return repo;
+        }
+        return new Repository(target, d, new Codec(options.codec(), options.encryption()));
+    }
+
+    /**
+     * Opens an existing repository.
+     *
+     * @throws RepositoryException when there is no {@code repository.json}
+     */
+    public static Repository open(BackupTarget target, RepositoryOptions options) {
+        RepositoryDescriptor d = readDescriptor(target).orElseThrow(() -> new RepositoryException(
+                "No dr4j repository at " + target.location() + " (no " + RepositoryDescriptor.KEY
+                        + "). Check the location, or take a first backup there to create one"));
+        return open(target, options, d);
+    }
+
+    private static Repository open(BackupTarget target, RepositoryOptions options, RepositoryDescriptor d) {
+        if (!RepositoryDescriptor.FORMAT.equals(d.format())) {
+            throw new RepositoryException(target.location() + "/" + RepositoryDescriptor.KEY
+                    + " is not a dr4j repository descriptor (format '" + d.format() + "')");
+        }
+        if (d.formatVersion() > RepositoryDescriptor.FORMAT_VERSION) {
+            throw new RepositoryException("Repository at " + target.location() + " has format version "
+                    + d.formatVersion() + ", newer than this dr4j understands (" + RepositoryDescriptor.FORMAT_VERSION
+                    + "). Upgrade dr4j");
+        }
+        if (d.encryption() != null && options.encryption() == null) {
+            throw new WrongKeyException("Repository at " + target.location() + " is encrypted but no key is "
+                    + "configured. Set the repository key (dr.repository.key-file or DR_REPOSITORY_KEY)", null);
+        }
+        if (d.encryption() != null) {
+            Object keyId = d.encryption().get("keyId");
+            if (keyId != null && !keyId.equals(options.encryption().keyId())) {
+                throw new WrongKeyException("The configured key (id " + options.encryption().keyId()
+                        + ") is not the key of the repository at " + target.location() + " (id " + keyId
+                        + "). Configure the repository's key; nothing was read or written", null);
+            }
+        }
+        return new Repository(target, d, new Codec(options.codec(), options.encryption()));
+    }
+
+    private static @Nullable Map<String, Object> encryptionMetadata(RepositoryOptions options) {
+        if (options.encryption() == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("algorithm", "AES256_GCM_HKDF_1MB");
+        m.put("keyId", options.encryption().keyId());
+        return m;
+    }
+
+    /** Reads {@code repository.json}, empty when the target holds none. */
+    public static Optional<RepositoryDescriptor> readDescriptor(BackupTarget target) {
+        if (!target.exists(RepositoryDescriptor.KEY)) {
+            return Optional.empty();
+        }
+        try (InputStream in = target.get(RepositoryDescriptor.KEY)) {
+            return Optional.of(Json.read(in.readNBytes(1 << 20), RepositoryDescriptor.class));
+        } catch (ObjectNotFoundException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new RepositoryException("Could not read " + RepositoryDescriptor.KEY + " at " + target.location()
+                    + ": " + e.getMessage() + ". Is this a dr4j repository?", e);
+        }
+    }
+
+    /**
+     * Refuses to use the repository for another system.
+     *
+     * @throws RepositoryException naming both system identifiers
+     */
+    public void checkSystem(String systemId) {
+        if (!descriptor.systemId().equals(systemId)) {
+            throw new RepositoryException("The repository at " + target.location() + " belongs to system "
+                    + descriptor.systemId() + ", not to " + systemId + ". Each repository holds one system: use "
+                    + "another location (or prefix) for this one");
+        }
+    }
+
+    public BackupTarget target() {
+        return target;
+    }
+
+    public RepositoryDescriptor descriptor() {
+        return descriptor;
+    }
+
+    public Codec codec() {
+        return codec;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public WalArchive wal() {
+        return wal;
+    }
+
+    /** The key an object written now under {@code baseKey} gets (the format extension appended). */
+    public String keyFor(String baseKey) {
+        return codec.format().keyFor(baseKey);
+    }
+
+    /**
+     * Writes an object through the codec, create-only.
+     *
+     * @param baseKey the key without extension; the stored key gets the format's extension
+     */
+    public StoredObject write(String baseKey, InputStream data) {
+        try (ObjectSink sink = newObject(baseKey)) {
+            data.transferTo(sink);
+            return sink.commit();
+        } catch (IOException e) {
+            throw new StorageException("Could not write " + baseKey + " to " + target.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens an encoding writer for a new object; nothing is visible until {@link ObjectSink#commit()}. */
+    public ObjectSink newObject(String baseKey) {
+        return newObject(baseKey, WriteOptions.createNew());
+    }
+
+    public ObjectSink newObject(String baseKey, WriteOptions options) {
+        String key = keyFor(baseKey);
+        ObjectWriter writer = target.newWriter(key, options);
+        try {
+            return new ObjectSink(key, writer, codec.encoder(writer, key));
+        } catch (IOException | RuntimeException e) {
+            writer.abort();
+            throw e instanceof RuntimeException re ? re
+                    : new StorageException("Could not open " + key + " for writing: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads and decodes an object, verifying size and SHA-256 at the end of the stream. */
+    public InputStream read(String key, @Nullable String sha256, long size) {
+        InputStream raw = target.get(key);
+        try {
+            return codec.verifyingDecoder(raw, key, sha256, size);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw new StorageException("Could not open " + key + " for reading: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a stored object, verified. */
+    public InputStream read(StoredObject object) {
+        return read(object.key(), object.sha256(), object.size());
+    }
+
+    /** Reads and decodes without verification (e.g. metadata whose format carries its own checks). */
+    public InputStream readUnverified(String key) {
+        return read(key, null, -1);
+    }
+
+    public Optional<ObjectInfo> stat(String key) {
+        return target.stat(key);
+    }
+
+    /** Whether {@code key} is stored in the format of new objects. */
+    public ObjectFormat format() {
+        return codec.format();
+    }
+
+    /** Closes the underlying target. */
+    @Override
+    public void close() {
+        target.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Repository[" + target.location() + ", system " + descriptor.systemId() + "]";
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /**
+     * Writing end of a new repository object: bytes written are encoded; {@link #commit()} finishes the codec and
+     * commits the store's writer. Closing without commit aborts and leaves nothing behind.
+     */
+    public static final class ObjectSink extends OutputStream {
+        private final String key;
+        private final ObjectWriter writer;
+        private final EncodingOutputStream encoder;
+        private boolean done;
+
+        ObjectSink(String key, ObjectWriter writer, EncodingOutputStream encoder) {
+            this.key = Objects.requireNonNull(key);
+            this.writer = writer;
+            this.encoder = encoder;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        /** Original bytes written so far. */
+        public long size() {
+            return encoder.size();
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            encoder.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            encoder.write(b, off, len);
+        }
+
+        public StoredObject commit() throws IOException {
+            encoder.close();
+            writer.commit();
+            done = true;
+            var r = encoder.result();
+            return new StoredObject(key, r.sha256(), r.size(), r.storedSize());
+        }
+
+        @Override
+        public void close() {
+            if (!done) {
+                done = true;
+                writer.abort();
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.dr4j.core.codec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The writing end of a {@link Codec}: hashes and counts the original bytes, then passes them to the compression and
+ * encryption layers. {@link #close()} finishes the layers; {@link #result()} is available afterwards.
+ */
+public final class EncodingOutputStream extends OutputStream {
+    private final OutputStream pipeline;
+    private final Codec.CountingOutputStream stored;
+    private final MessageDigest sha256;
+    private long size;
+    private EncodedResult result;
+
+    EncodingOutputStream(OutputStream pipeline, Codec.CountingOutputStream stored) {
+        this.pipeline = pipeline;
+        this.stored = stored;
+        this.sha256 = newSha256();
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+        }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (result != null) {
+            throw new IOException("Encoder already closed");
+        }
+        sha256.update(b, off, len);
+        size += len;
+        pipeline.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+        pipeline.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (result == null) {
+            pipeline.close();
+            result = new EncodedResult(HexFormat.of().formatHex(sha256.digest()), size, stored.count());
+        }
+    }
+
+    /** Original bytes written so far. */
+    public long size() {
+        return size;
+    }
+
+    /** The hash and sizes; only after {@link #close()}. */
+    public EncodedResult result() {
+        if (result == null) {
+            throw new IllegalStateException("result() is available after close()");
+        }
+        return result;
+    }
+}

@@ -1,0 +1,89 @@
+package io.dr4j.core.storage;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import io.dr4j.core.config.ProviderConfig;
+import io.dr4j.core.internal.spi.ServiceRegistry;
+import io.dr4j.core.spi.Providers;
+import io.dr4j.core.storage.spi.BackupTargetProvider;
+
+/**
+ * Opens {@link BackupTarget}s from URIs through the installed providers: {@code file:/var/backups} (dr-core),
+ * {@code s3://bucket/prefix} (dr-storage-s3), {@code gs://bucket/prefix} (dr-storage-gcs).
+ */
+public final class BackupTargets {
+    private BackupTargets() {
+    }
+
+    /** Opens a target with the default configuration from the environment. */
+    public static BackupTarget open(URI location) {
+        return open(location, ProviderConfig.from(new java.util.Properties(), System.getenv()));
+    }
+
+    /** Opens a target; {@code config} is the root configuration, each provider reads its own namespace. */
+    public static BackupTarget open(URI location, ProviderConfig config) {
+        return open(location, config, Providers.backupTargets());
+    }
+
+    public static BackupTarget open(URI location, ProviderConfig config, ServiceRegistry<BackupTargetProvider> registry) {
+        Objects.requireNonNull(location, "location");
+        URI normalized = normalize(location);
+        BackupTargetProvider provider = registry.select(redact(normalized),
+                p -> p.supports(normalized), BackupTargetProvider::id, BackupTargetProvider::priority,
+                p -> p.id() + " (" + String.join(", ", p.schemes().stream().map(s -> s + "://")
+                        .collect(Collectors.toList())) + ", " + p.artifact() + ")",
+                hint(normalized));
+        return provider.create(normalized, config);
+    }
+
+    /** A bare path or a relative {@code file:} spelling becomes an absolute {@code file:} URI. */
+    public static URI normalize(URI location) {
+        if (location.getScheme() == null) {
+            return java.nio.file.Path.of(location.getPath()).toAbsolutePath().normalize().toUri();
+        }
+        return location;
+    }
+
+    /** Parses a user-supplied location: a URI with a scheme, or a local path. */
+    public static URI parse(String location) {
+        Objects.requireNonNull(location, "location");
+        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !location.matches("^[a-zA-Z]:\\\\.*")) {
+            try {
+                return new URI(location);
+            } catch (java.net.URISyntaxException e) {
+                throw new io.dr4j.core.ConfigurationException("Malformed repository location '" + redact(location)
+                        + "': " + e.getReason() + ". Use a URI such as file:/var/backups, s3://bucket/prefix or gs://bucket/prefix");
+            }
+        }
+        return java.nio.file.Path.of(location).toAbsolutePath().normalize().toUri();
+    }
+
+    /** The location without user info (credentials) or query. */
+    public static String redact(URI uri) {
+        if (uri.getUserInfo() == null && uri.getQuery() == null) {
+            return uri.toString();
+        }
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+        } catch (java.net.URISyntaxException e) {
+            return uri.getScheme() + "://<redacted>";
+        }
+    }
+
+    static String redact(String s) {
+        return s.replaceAll("//[^/@]*@", "//<redacted>@").replaceAll("\\?.*$", "");
+    }
+
+    private static String hint(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        return switch (scheme) {
+            case "s3" -> "Add the artifact io.dr4j:dr-storage-s3 to the class path for s3:// locations.";
+            case "gs", "gcs" -> "Add the artifact io.dr4j:dr-storage-gcs to the class path for gs:// locations.";
+            case "file" -> "io.dr4j:dr-core provides file: locations; is dr-core's META-INF/services intact (shaded jar without ServicesResourceTransformer)?";
+            default -> "The scheme '" + scheme + "' is unknown: use file:, s3:// or gs://, or add a plugin that registers a "
+                    + "io.dr4j.core.storage.spi.BackupTargetProvider for it.";
+        };
+    }
+}

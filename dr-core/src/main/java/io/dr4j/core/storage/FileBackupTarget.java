@@ -1,0 +1,426 @@
+package io.dr4j.core.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link BackupTarget} on a local or mounted file system ({@code file:} URIs).
+ *
+ * <p>Writes are atomic and durable: bytes go to a temporary file under {@code .dr4j-tmp/}, which is fsynced and
+ * then linked (create-only: {@code link(2)} fails atomically when the name exists) or renamed (replace) into
+ * place, and the directory is fsynced. A failed or aborted write, including a full disk, leaves no object and no
+ * temporary file behind.
+ */
+public final class FileBackupTarget implements BackupTarget {
+    static final String TMP_DIR = ".dr4j-tmp";
+    private static final int BUFFER = 256 * 1024;
+
+    private final Path root;
+    private final URI location;
+
+    private FileBackupTarget(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.location = this.root.toUri();
+    }
+
+    /** A target rooted at {@code root}; the directory is created when missing. */
+    public static FileBackupTarget of(Path root) {
+        Objects.requireNonNull(root, "root");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create repository directory " + root + ": " + e.getMessage()
+                    + ". Check the path and the permissions of its parent", e);
+        }
+        if (!Files.isDirectory(root)) {
+            throw new StorageException(root + " is not a directory");
+        }
+        return new FileBackupTarget(root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public URI location() {
+        return location;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return Collections.unmodifiableSet(EnumSet.of(Capability.CONDITIONAL_CREATE, Capability.RANGED_READ,
+                Capability.CONSISTENT_LISTING));
+    }
+
+    Path resolve(String key) {
+        ObjectKeys.validate(key);
+        if (key.equals(TMP_DIR) || key.startsWith(TMP_DIR + "/")) {
+            throw new InvalidKeyException("Invalid object key '" + key + "': " + TMP_DIR + " is reserved for temporary files");
+        }
+        Path p = root.resolve(key).normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new InvalidKeyException("Invalid object key '" + key + "': it resolves outside the repository");
+        }
+        return p;
+    }
+
+    @Override
+    public ObjectWriter newWriter(String key, WriteOptions options) {
+        Path dest = resolve(key);
+        if (options.retainUntil() != null) {
+            throw new StorageException("The file-system target at " + root + " cannot lock objects (retainUntil "
+                    + options.retainUntil() + "); use an S3 bucket with Object Lock or a GCS bucket with retention");
+        }
+        if (options.createOnly() && Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new ObjectAlreadyExistsException(key, location.toString());
+        }
+        Path tmpDir = root.resolve(TMP_DIR);
+        Path tmp;
+        FileChannel ch;
+        try {
+            Files.createDirectories(tmpDir);
+            tmp = tmpDir.resolve(UUID.randomUUID() + ".tmp");
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw translate("create a temporary file for", key, e);
+        }
+        return new FileWriter(key, dest, tmp, ch, options);
+    }
+
+    @Override
+    public InputStream get(String key, ByteRange range) {
+        Path p = resolve(key);
+        try {
+            FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+            if (Files.isDirectory(p)) {
+                ch.close();
+                throw new ObjectNotFoundException(key, location.toString());
+            }
+            ch.position(range.offset());
+            InputStream in = Channels.newInputStream(ch);
+            if (range.length() >= 0) {
+                in = new BoundedInputStream(in, range.length());
+            }
+            return new java.io.BufferedInputStream(in, BUFFER);
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key, location.toString(), e);
+        } catch (IOException e) {
+            throw translate("read", key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        Path p = resolve(key);
+        try {
+            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw translate("stat", key, e);
+        }
+    }
+
+    @Override
+    public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
+        ObjectKeys.validatePrefix(prefix);
+        if (pageSize <= 0) {
+            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
+        }
+        int slash = prefix.lastIndexOf('/');
+        Path base = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!Files.isDirectory(base)) {
+            return new ListPage(List.of(), null);
+        }
+        List<String> keys = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(base)) {
+            walk.forEach(p -> {
+                if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    return;
+                }
+                String key = root.relativize(p).toString().replace('\\', '/');
+                if (key.startsWith(TMP_DIR + "/") || !key.startsWith(prefix)) {
+                    return;
+                }
+                if (continuationToken != null && key.compareTo(continuationToken) <= 0) {
+                    return;
+                }
+                keys.add(key);
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("Could not list " + prefix + " in " + location + ": " + e.getMessage(), e);
+        }
+        Collections.sort(keys);
+        List<ObjectInfo> page = new ArrayList<>();
+        for (String k : keys) {
+            if (page.size() == pageSize) {
+                break;
+            }
+            stat(k).ifPresent(page::add);
+        }
+        String next = keys.size() > pageSize ? page.get(page.size() - 1).key() : null;
+        return new ListPage(page, next);
+    }
+
+    @Override
+    public List<String> listChildren(String prefix) {
+        if (!prefix.isEmpty()) {
+            ObjectKeys.validatePrefix(prefix);
+            if (!prefix.endsWith("/")) {
+                throw new IllegalArgumentException("prefix must end with '/': " + prefix);
+            }
+        }
+        Path dir = prefix.isEmpty() ? root : root.resolve(prefix.substring(0, prefix.length() - 1));
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (prefix.isEmpty() && name.equals(TMP_DIR)) {
+                    continue;
+                }
+                if (Files.isDirectory(p) ? hasFiles(p) : Files.isRegularFile(p)) {
+                    out.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("Could not list " + prefix + " in " + location + ": " + e.getMessage(), e);
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.anyMatch(Files::isRegularFile);
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        Path p = resolve(key);
+        try {
+            if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            Files.deleteIfExists(p);
+            pruneEmptyParents(p.getParent());
+        } catch (IOException e) {
+            throw translate("delete", key, e);
+        }
+    }
+
+    private void pruneEmptyParents(@Nullable Path dir) {
+        while (dir != null && !dir.equals(root) && dir.startsWith(root)) {
+            try {
+                Files.delete(dir);
+            } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                return;
+            } catch (IOException e) {
+                return;
+            }
+            dir = dir.getParent();
+        }
+    }
+
+    StorageException translate(String action, String key, IOException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            msg = fse.getReason();
+        }
+        if (msg.contains("No space left") || msg.contains("Disk quota exceeded")) {
+            return new InsufficientStorageException("No space left on the file system of " + root + " while trying to "
+                    + action + " " + key + "; nothing was stored. Free space or choose another repository", e);
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return new AccessDeniedException("Permission denied to " + action + " " + key + " in " + root
+                    + ". Give the user running dr4j write access to it", e);
+        }
+        return new StorageException("Could not " + action + " " + key + " in " + root + ": " + e, e);
+    }
+
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // some file systems cannot open directories; the data itself was forced already
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FileBackupTarget[" + root + "]";
+    }
+
+    private final class FileWriter extends ObjectWriter {
+        private final String key;
+        private final Path dest;
+        private final Path tmp;
+        private final FileChannel channel;
+        private final WriteOptions options;
+        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+        private long size;
+        private boolean finished;
+
+        FileWriter(String key, Path dest, Path tmp, FileChannel channel, WriteOptions options) {
+            this.key = key;
+            this.dest = dest;
+            this.tmp = tmp;
+            this.channel = channel;
+            this.options = options;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (finished) {
+                throw new IOException("Writer for " + key + " is closed");
+            }
+            try {
+                while (len > 0) {
+                    int n = Math.min(len, buffer.remaining());
+                    buffer.put(b, off, n);
+                    off += n;
+                    len -= n;
+                    size += n;
+                    if (!buffer.hasRemaining()) {
+                        drain();
+                    }
+                }
+            } catch (IOException e) {
+                abort();
+                throw translate("write", key, e);
+            }
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
+        }
+
+        @Override
+        public ObjectInfo commit() throws IOException {
+            if (finished) {
+                throw new IOException("Writer for " + key + " is already closed");
+            }
+            try {
+                drain();
+                channel.force(true);
+                channel.close();
+                Files.createDirectories(dest.getParent());
+                if (options.createOnly()) {
+                    try {
+                        Files.createLink(dest, tmp);
+                    } catch (FileAlreadyExistsException e) {
+                        throw new ObjectAlreadyExistsException(key, location.toString(), e);
+                    } catch (UnsupportedOperationException e) {
+                        if (Files.exists(dest)) {
+                            throw new ObjectAlreadyExistsException(key, location.toString());
+                        }
+                        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    Files.deleteIfExists(tmp);
+                } else {
+                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                fsyncDirectory(dest.getParent());
+                finished = true;
+                return new ObjectInfo(key, size, Files.getLastModifiedTime(dest).toInstant());
+            } catch (ObjectAlreadyExistsException e) {
+                abort();
+                throw e;
+            } catch (IOException e) {
+                abort();
+                throw translate("commit", key, e);
+            }
+        }
+
+        @Override
+        public void abort() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing after a failure
+            }
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a leftover temp file is removed by the next cleanup
+            }
+        }
+    }
+
+    /** Limits a stream to n bytes. */
+    static final class BoundedInputStream extends java.io.FilterInputStream {
+        private long left;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+    }
+
+}
