@@ -241,6 +241,58 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /** Consumes a stream; may be called again with a fresh stream (see {@link #readVerified}). */
+    @FunctionalInterface
+    public interface StreamConsumer<T> {
+        T accept(InputStream in) throws IOException;
+    }
+
+    /**
+     * Reads an object verified, falling back to the target's next {@linkplain BackupTarget#replicas() replica} when
+     * a copy is missing, unreadable or fails its size/SHA-256 check. {@code consumer} gets a fresh stream for each
+     * attempt and must start over with it (discard what it made of an earlier attempt); the stream is drained to
+     * its end after {@code consumer} returns, so the verdict always comes before this method returns.
+     *
+     * @throws io.dr4j.core.codec.IntegrityException when every replica's copy is corrupt (the last failure, the
+     *                                               others suppressed)
+     */
+    public <T> T readVerified(StoredObject object, StreamConsumer<T> consumer) {
+        java.util.List<BackupTarget> replicas = target.replicas();
+        RuntimeException failure = null;
+        for (BackupTarget replica : replicas) {
+            InputStream raw;
+            try {
+                raw = replica.get(object.key());
+            } catch (StorageException e) {
+                failure = chain(failure, e);
+                continue;
+            }
+            try (InputStream in = codec.verifyingDecoder(raw, object.key(), object.sha256(), object.size())) {
+                T result = consumer.accept(in);
+                in.transferTo(OutputStream.nullOutputStream());
+                return result;
+            } catch (StorageException e) {
+                if (replicas.size() > 1) {
+                    org.slf4j.LoggerFactory.getLogger(Repository.class).warn(
+                            "Copy of {} on {} is not usable ({}); trying the next replica", object.key(),
+                            replica.location(), e.getMessage());
+                }
+                failure = chain(failure, e);
+            } catch (IOException e) {
+                failure = chain(failure, new StorageException("Could not read " + object.key() + " from "
+                        + replica.location() + ": " + e.getMessage(), e));
+            }
+        }
+        throw Objects.requireNonNull(failure);
+    }
+
+    private static RuntimeException chain(@Nullable RuntimeException previous, RuntimeException next) {
+        if (previous != null) {
+            next.addSuppressed(previous);
+        }
+        return next;
+    }
+
     /** Reads a stored object, verified. */
     public InputStream read(StoredObject object) {
         return read(object.key(), object.sha256(), object.size());
