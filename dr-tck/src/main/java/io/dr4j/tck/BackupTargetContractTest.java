@@ -349,6 +349,16 @@ public abstract class BackupTargetContractTest {
         }
 
         @Test
+        @DisplayName("a key below an existing object's key ('obj/x' when 'obj' exists) is missing, not an error")
+        void belowAnObject() {
+            put("leaf", utf8("x"));
+            assertThatThrownBy(() -> target.get("leaf/x").close()).isInstanceOf(ObjectNotFoundException.class);
+            assertThat(target.stat("leaf/x")).isEmpty();
+            target.delete("leaf/x");
+            assertThat(read("leaf")).isEqualTo(utf8("x"));
+        }
+
+        @Test
         @DisplayName("a key prefix of an existing object is not an object")
         void prefixIsNotAnObject() {
             put("dir/file", utf8("x"));

@@ -197,6 +197,9 @@ public final class FileBackupTarget implements BackupTarget {
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(key, location.toString(), e);
         } catch (IOException e) {
+            if (isNotADirectory(e)) {
+                throw new ObjectNotFoundException(key, location.toString(), e);
+            }
             throw translate("read", key, e);
         }
     }
@@ -213,8 +216,17 @@ public final class FileBackupTarget implements BackupTarget {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
+            if (isNotADirectory(e)) {
+                return Optional.empty();
+            }
             throw translate("stat", key, e);
         }
+    }
+
+    /** ENOTDIR: a parent of the key is an object (a file), so the key itself cannot exist. */
+    private static boolean isNotADirectory(IOException e) {
+        return e instanceof FileSystemException fse && fse.getReason() != null
+                && fse.getReason().contains("Not a directory");
     }
 
     @Override
@@ -304,6 +316,9 @@ public final class FileBackupTarget implements BackupTarget {
             Files.deleteIfExists(p);
             pruneEmptyParents(p.getParent());
         } catch (IOException e) {
+            if (isNotADirectory(e)) {
+                return; // a parent is an object: the key does not exist
+            }
             throw translate("delete", key, e);
         }
     }

@@ -295,9 +295,14 @@ public final class MirroredBackupTarget implements BackupTarget {
         return new FailoverInputStream(key, range);
     }
 
-    /** Opens the object on the first mirror that has it, starting at index {@code from}. */
+    /**
+     * Opens the object on the first mirror that has it, starting at index {@code from}. When no mirror has it and
+     * some failed, the object may well exist: that is a {@link StorageException} under {@link WritePolicy#ALL}
+     * (every mirror should have everything); under {@link WritePolicy#AT_LEAST_ONE} the mirrors that answered
+     * decide, and it is an {@link ObjectNotFoundException}.
+     */
     private Opened open(String key, ByteRange range, int from, List<Exception> failures) {
-        boolean anyFound = false;
+        int failed = 0;
         for (int i = from; i < mirrors.size(); i++) {
             BackupTarget m = mirrors.get(i);
             try {
@@ -305,13 +310,16 @@ public final class MirroredBackupTarget implements BackupTarget {
             } catch (ObjectNotFoundException e) {
                 log.debug("{} is missing on mirror {}", key, m.location());
             } catch (RuntimeException e) {
-                anyFound = true;
+                failed++;
                 log.warn("Mirror {} failed to read {}: {}; trying the next mirror", m.location(), key, e.toString());
                 failures.add(e);
             }
         }
-        if (!anyFound && failures.isEmpty()) {
-            throw new ObjectNotFoundException(key, location.toString());
+        int asked = mirrors.size() - from;
+        if (failed == 0 || (policy == WritePolicy.AT_LEAST_ONE && failed < asked)) {
+            ObjectNotFoundException e = new ObjectNotFoundException(key, location.toString());
+            failures.forEach(e::addSuppressed);
+            throw e;
         }
         throw allFailed("read", key, failures);
     }
@@ -332,6 +340,7 @@ public final class MirroredBackupTarget implements BackupTarget {
             this.key = key;
             this.range = range;
             Opened o = open(key, range, 0, failures);
+            failures.clear();
             this.in = o.in();
             this.index = o.index();
         }
@@ -408,7 +417,7 @@ public final class MirroredBackupTarget implements BackupTarget {
                 failures.add(e);
             }
         }
-        if (failures.size() == mirrors.size()) {
+        if (failures.size() == mirrors.size() || (!failures.isEmpty() && policy == WritePolicy.ALL)) {
             throw allFailed("stat", key, failures);
         }
         return Optional.empty();
