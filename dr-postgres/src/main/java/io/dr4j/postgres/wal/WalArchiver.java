@@ -179,6 +179,9 @@ public final class WalArchiver implements AutoCloseable {
     private volatile long lastAliveNanos;
     private volatile boolean walsenderGone;
     private volatile boolean everConnected;
+    private volatile @Nullable Connection replication;
+    private volatile long loopBeatNanos;
+    private volatile long serverTimeline;
 
     // receiver-only
     private long resumeTimeline = -1;
@@ -473,6 +476,8 @@ public final class WalArchiver implements AutoCloseable {
     private boolean streamOnce() throws SQLException, IOException {
         boolean progressed = false;
         try (Connection conn = openReplication()) {
+            replication = conn;
+            loopBeatNanos = System.nanoTime();
             PGConnection pg = conn.unwrap(PGConnection.class);
             String systemId;
             long serverTimeline;
@@ -557,6 +562,7 @@ public final class WalArchiver implements AutoCloseable {
             long lastStatus = System.nanoTime();
             while (!stopping) {
                 long now = System.nanoTime();
+                loopBeatNanos = now;
                 if (walsenderGone) {
                     throw new IOException("the server no longer lists this archiver's WAL sender (pid " + walsenderPid + ")");
                 }
@@ -599,6 +605,8 @@ public final class WalArchiver implements AutoCloseable {
             join(uploader);
             ack(stream, 0);
             return progressed;
+        } finally {
+            replication = null;
         }
     }
 
@@ -1006,11 +1014,17 @@ public final class WalArchiver implements AutoCloseable {
                     }
                     Connection c = control();
                     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT (CASE WHEN "
-                            + "pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text")) {
+                            + "pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END)::text, "
+                            + "CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver) "
+                            + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::int END")) {
                         if (rs.next() && rs.getString(1) != null) {
                             long l = WalNames.parseLsn(rs.getString(1));
                             if (Long.compareUnsigned(l, serverLsn) > 0) {
                                 serverLsn = l;
+                            }
+                            long t = rs.getLong(2);
+                            if (!rs.wasNull()) {
+                                serverTimeline = t;
                             }
                         }
                     }
@@ -1035,6 +1049,38 @@ public final class WalArchiver implements AutoCloseable {
                     closeQuietly(control);
                     control = null;
                 }
+            }
+            watchdog();
+        }
+    }
+
+    /**
+     * pgjdbc does not notice a dead connection, and blocks inside {@code readPending()} when the server ends the
+     * stream of a timeline that became historic: abort the replication connection from this thread when the
+     * server is silent, the receiver is stuck, the WAL sender is gone, or the server moved to a newer timeline.
+     */
+    private void watchdog() {
+        Connection conn = replication;
+        if (conn == null || state != State.STREAMING || stopping) {
+            return;
+        }
+        long now = System.nanoTime();
+        String reason = null;
+        if (walsenderGone) {
+            reason = "the server no longer lists this archiver's WAL sender";
+        } else if (now - lastAliveNanos > watchdogNanos) {
+            reason = "no message from the server for " + Duration.ofNanos(now - lastAliveNanos).toSeconds() + " s";
+        } else if (now - loopBeatNanos > watchdogNanos) {
+            reason = "the replication stream has been blocked for " + Duration.ofNanos(now - loopBeatNanos).toSeconds() + " s";
+        } else if (serverTimeline > timeline && timeline > 0) {
+            reason = "the server moved to timeline " + serverTimeline + " (promotion); timeline " + timeline + " has ended";
+        }
+        if (reason != null) {
+            log.info("WAL archiver ({}): reconnecting: {}", slotName, reason);
+            try {
+                conn.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(conn);
             }
         }
     }
