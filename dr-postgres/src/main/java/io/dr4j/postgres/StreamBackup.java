@@ -1,0 +1,139 @@
+package io.dr4j.postgres;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.dr4j.core.backup.BackupFailedException;
+import io.dr4j.core.backup.BackupFile;
+import io.dr4j.postgres.backup.FileUploader;
+import io.dr4j.postgres.cluster.PostgresBinaries;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Stream mode: {@code pg_basebackup -Ft -X none -D -} over a replication connection (password in
+ * {@code PGPASSWORD}, never argv); the tar on its stdout is split into one object per file as it arrives.
+ */
+final class StreamBackup {
+    private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
+
+    private final PostgresCluster cluster;
+    private final PostgresBinaries tools;
+    private final FileUploader uploader;
+    private final PostgresBackupSource.Run run;
+
+    StreamBackup(PostgresCluster cluster, PostgresBinaries tools, FileUploader uploader, PostgresBackupSource.Run run) {
+        this.cluster = cluster;
+        this.tools = tools;
+        this.uploader = uploader;
+        this.run = run;
+    }
+
+    void run(String id) throws IOException {
+        List<String> cmd = List.of(tools.tool("pg_basebackup").toString(), "-D", "-", "-Ft", "-X", "none",
+                "-c", "fast", "-l", "dr4j " + id, "-v", "-w", "--no-manifest");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        Map<String, String> env = pb.environment();
+        env.putAll(cluster.libpqEnvironment());
+        Process p = pb.start();
+        StringBuilder err = new StringBuilder();
+        Thread errReader = new Thread(() -> {
+            try (InputStream e = p.getErrorStream()) {
+                byte[] b = e.readAllBytes();
+                synchronized (err) {
+                    err.append(new String(b, StandardCharsets.UTF_8));
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "dr4j-pg_basebackup-stderr");
+        errReader.setDaemon(true);
+        errReader.start();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                String rel = e.getName().replaceAll("/+$", "");
+                if (rel.startsWith("./")) {
+                    rel = rel.substring(2);
+                }
+                int mode = e.getMode() & 07777;
+                Instant mtime = e.getModTime().toInstant();
+                if (e.isDirectory()) {
+                    run.files.add(BackupFile.directory(rel, mode));
+                } else if (e.isSymbolicLink()) {
+                    run.files.add(BackupFile.link(rel, e.getLinkName()));
+                } else if (rel.equals("backup_label")) {
+                    run.labelFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                } else if (rel.equals("tablespace_map")) {
+                    run.spcmapFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                } else if (e.isFile()) {
+                    run.files.add(uploader.uploadStream(rel, tar, mtime, mode));
+                }
+            }
+            tar.transferTo(OutputStreamNull.INSTANCE);
+        } catch (IOException ex) {
+            p.destroyForcibly();
+            throw ex;
+        }
+        int rc;
+        try {
+            rc = p.waitFor();
+            errReader.join(10_000);
+        } catch (InterruptedException ex) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("Backup interrupted", ex);
+        }
+        String stderr;
+        synchronized (err) {
+            stderr = err.toString();
+        }
+        if (rc != 0) {
+            String hint = stderr.contains("password authentication failed") || stderr.contains("no password supplied")
+                    ? " Check the password (PGPASSWORD or .pgpass)."
+                    : stderr.contains("replication connection") || stderr.contains("pg_hba.conf")
+                    ? " The role needs REPLICATION and a 'host replication' line in pg_hba.conf." : "";
+            throw new BackupFailedException("pg_basebackup failed (exit " + rc + "): " + stderr.strip() + hint);
+        }
+        if (run.labelFile == null) {
+            throw new BackupFailedException("pg_basebackup sent no backup_label: " + stderr.strip());
+        }
+        BackupLabel label = BackupLabel.parse(run.labelFile);
+        run.startLsn = label.startLsn();
+        run.timeline = label.timeline();
+        Matcher m = END.matcher(stderr);
+        if (!m.find()) {
+            throw new BackupFailedException("Could not read the backup's end WAL location from pg_basebackup: " + stderr.strip());
+        }
+        run.stopLsn = Lsn.parse(m.group(1));
+        List<String> checksumWarnings = new ArrayList<>();
+        for (String line : stderr.split("\n")) {
+            if (line.contains("checksum verification failed") || line.contains("checksum mismatch")) {
+                checksumWarnings.add(line.strip());
+            }
+        }
+        run.warnings.addAll(checksumWarnings);
+    }
+
+    /** Discards bytes. */
+    private static final class OutputStreamNull extends java.io.OutputStream {
+        static final OutputStreamNull INSTANCE = new OutputStreamNull();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}
