@@ -24,23 +24,46 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code PGPASSWORD}, never argv); the tar on its stdout is split into one object per file as it arrives.
  */
 final class StreamBackup {
+    private static final Pattern STOP = Pattern.compile("STOP WAL LOCATION: ([0-9A-F]+/[0-9A-F]+)");
     private static final Pattern END = Pattern.compile("write-ahead log end point: ([0-9A-F]+/[0-9A-F]+)");
 
     private final PostgresCluster cluster;
     private final PostgresBinaries tools;
     private final FileUploader uploader;
     private final PostgresBackupSource.Run run;
+    private final io.dr4j.core.backup.Repository repository;
+    private final long segSize;
 
-    StreamBackup(PostgresCluster cluster, PostgresBinaries tools, FileUploader uploader, PostgresBackupSource.Run run) {
+    StreamBackup(PostgresCluster cluster, PostgresBinaries tools, FileUploader uploader, PostgresBackupSource.Run run,
+                 io.dr4j.core.backup.Repository repository, long segSize) {
+        this.repository = repository;
+        this.segSize = segSize;
         this.cluster = cluster;
         this.tools = tools;
         this.uploader = uploader;
         this.run = run;
     }
 
+    private long manifestEnd = -1;
+
+    /** The End-LSN of the backup manifest's WAL-Ranges, read line by line (the manifest can be large). */
+    private static long endLsnFromManifest(InputStream entry) throws IOException {
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(entry, StandardCharsets.UTF_8));
+        Pattern end = Pattern.compile("\"End-LSN\"\\s*:\\s*\"([0-9A-F]+/[0-9A-F]+)\"");
+        long lsn = -1;
+        String line;
+        while ((line = r.readLine()) != null) {
+            Matcher m = end.matcher(line);
+            while (m.find()) {
+                lsn = Math.max(lsn, Lsn.parse(m.group(1)));
+            }
+        }
+        return lsn;
+    }
+
     void run(String id) throws IOException {
         List<String> cmd = List.of(tools.tool("pg_basebackup").toString(), "-D", "-", "-Ft", "-X", "none",
-                "-c", "fast", "-l", "dr4j " + id, "-v", "-w", "--no-manifest");
+                "-c", "fast", "-l", "dr4j " + id, "-v", "-w", "--manifest-checksums=NONE");
         ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.putAll(cluster.libpqEnvironment());
@@ -73,6 +96,8 @@ final class StreamBackup {
                     run.files.add(BackupFile.link(rel, e.getLinkName()));
                 } else if (rel.equals("backup_label")) {
                     run.labelFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                } else if (rel.equals("backup_manifest")) {
+                    manifestEnd = endLsnFromManifest(tar);
                 } else if (rel.equals("tablespace_map")) {
                     run.spcmapFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
                 } else if (e.isFile()) {
@@ -111,10 +136,7 @@ final class StreamBackup {
         run.startLsn = label.startLsn();
         run.timeline = label.timeline();
         Matcher m = END.matcher(stderr);
-        if (!m.find()) {
-            throw new BackupFailedException("Could not read the backup's end WAL location from pg_basebackup: " + stderr.strip());
-        }
-        run.stopLsn = Lsn.parse(m.group(1));
+        run.stopLsn = m.find() ? Lsn.parse(m.group(1)) : manifestEnd >= 0 ? manifestEnd : stopFromHistoryFile(label);
         List<String> checksumWarnings = new ArrayList<>();
         for (String line : stderr.split("\n")) {
             if (line.contains("checksum verification failed") || line.contains("checksum mismatch")) {
@@ -122,6 +144,58 @@ final class StreamBackup {
             }
         }
         run.warnings.addAll(checksumWarnings);
+    }
+
+    /**
+     * The backup's stop LSN from the backup history file the server writes to pg_wal
+     * ({@code <start segment>.<offset>.backup}, "STOP WAL LOCATION"): read locally, through SQL, or from the archive.
+     */
+    private long stopFromHistoryFile(BackupLabel label) {
+        long seg = Lsn.segmentOf(label.startLsn(), segSize);
+        String name = Lsn.segmentName(label.timeline(), seg, segSize) + "."
+                + String.format(java.util.Locale.ROOT, "%08X", label.startLsn() % segSize) + ".backup";
+        String text = null;
+        var local = cluster.dataDir().map(d -> d.resolve("pg_wal").resolve(name)).filter(java.nio.file.Files::isReadable);
+        try {
+            if (local.isPresent()) {
+                text = java.nio.file.Files.readString(local.get());
+            }
+        } catch (IOException ignored) {
+            // try the server
+        }
+        if (text == null) {
+            try (var c = cluster.connect(); var ps = c.prepareStatement("select pg_read_file(?)")) {
+                ps.setString(1, "pg_wal/" + name);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    text = rs.getString(1);
+                }
+            } catch (java.sql.SQLException | RuntimeException e) {
+                // not allowed to read server files: the archive has it once archived
+            }
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (text == null && System.nanoTime() < deadline) {
+            var archived = repository.wal().find(name);
+            if (archived.isPresent()) {
+                try (InputStream in = repository.wal().read(archived.get())) {
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new BackupFailedException("Could not read " + name + " from the archive: " + e.getMessage(), e);
+                }
+            } else {
+                PostgresBackupSource.sleep(500);
+            }
+        }
+        if (text == null) {
+            throw new BackupFailedException("Could not learn where the backup ended: the backup history file " + name
+                    + " is neither readable (grant pg_read_server_files, or give the data directory) nor archived");
+        }
+        Matcher m = STOP.matcher(text);
+        if (!m.find()) {
+            throw new BackupFailedException("Backup history file " + name + " has no STOP WAL LOCATION: " + text.strip());
+        }
+        return Lsn.parse(m.group(1));
     }
 
     /** Discards bytes. */
