@@ -163,7 +163,7 @@ public final class MirroredBackupTarget implements BackupTarget {
         if (legs.isEmpty()) {
             throw allFailed("write", key, failures);
         }
-        return new MirrorWriter(key, legs, failures);
+        return new MirrorWriter(key, options.createOnly(), legs, failures);
     }
 
     private StorageException allFailed(String action, String key, List<? extends Exception> failures) {
@@ -188,12 +188,14 @@ public final class MirroredBackupTarget implements BackupTarget {
 
     private final class MirrorWriter extends ObjectWriter {
         private final String key;
+        private final boolean createOnly;
         private final List<Leg> legs;
         private final List<Exception> failures;
         private boolean finished;
 
-        MirrorWriter(String key, List<Leg> legs, List<? extends Exception> earlier) {
+        MirrorWriter(String key, boolean createOnly, List<Leg> legs, List<? extends Exception> earlier) {
             this.key = key;
+            this.createOnly = createOnly;
             this.legs = legs;
             this.failures = new ArrayList<>(earlier);
         }
@@ -263,11 +265,17 @@ public final class MirroredBackupTarget implements BackupTarget {
             return first;
         }
 
-        /** Deletes the copies this writer committed, aborts the others. */
+        /**
+         * Deletes the copies this writer created, aborts the others. A replacing write cannot be undone (the
+         * previous version is gone), so its committed copies stay: the mirrors then differ until the next write.
+         */
         private void rollBack() {
             finished = true;
             for (Leg leg : legs) {
-                if (leg.committed) {
+                if (leg.committed && !createOnly) {
+                    log.warn("Mirror {} keeps the new version of {} although the mirrored write failed; write it "
+                            + "again to bring the mirrors in line", leg.target.location(), key);
+                } else if (leg.committed) {
                     try {
                         leg.target.delete(key);
                     } catch (RuntimeException e) {

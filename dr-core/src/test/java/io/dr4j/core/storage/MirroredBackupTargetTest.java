@@ -112,6 +112,18 @@ class MirroredBackupTargetTest {
     }
 
     @Test
+    void aFailedReplacingWriteNeverDeletesTheObject() throws IOException {
+        MirroredBackupTarget m = mirror(MirroredBackupTarget.WritePolicy.ALL);
+        m.put("repository.json", new ByteArrayInputStream(new byte[] {1}), WriteOptions.createNew());
+        b.failWritesAfter = 0;
+        assertThatThrownBy(() -> m.put("repository.json", new ByteArrayInputStream(new byte[] {2}),
+                WriteOptions.replaceExisting())).isInstanceOf(StorageException.class);
+        assertThat(read(a, "repository.json")).as("never rolled back by deleting").hasSize(1);
+        assertThat(read(b, "repository.json")).containsExactly(1);
+        assertThat(read(m, "repository.json")).hasSize(1);
+    }
+
+    @Test
     void readsFallBackWhenAMirrorLacksTheObjectOrFails() throws IOException {
         b.put("only-b", new ByteArrayInputStream(new byte[] {7}), WriteOptions.createNew());
         MirroredBackupTarget m = mirror(MirroredBackupTarget.WritePolicy.ALL);
