@@ -36,8 +36,19 @@ final class RunbookRenderer {
         md.append("About **").append(RecoveryPlan.human(schedule.total()))
                 .append("** when every step takes its expected time; critical path: ")
                 .append(String.join(" → ", schedule.criticalPath().stream().map(s -> "`" + s + "`").toList()))
-                .append(".\n\n");
-        md.append("```mermaid\nflowchart TD\n");
+                .append(".");
+        Duration healthy = null;
+        for (Step s : plan.steps()) {
+            if (s.kind() == StepKind.VERIFICATION) {
+                Duration f = schedule.finishes().get(s.id());
+                healthy = healthy == null || f.compareTo(healthy) > 0 ? f : healthy;
+            }
+        }
+        if (healthy != null) {
+            md.append(" The service is expected to be verified healthy (the end of the RTO) at T+")
+                    .append(RecoveryPlan.human(healthy)).append('.');
+        }
+        md.append("\n\n```mermaid\nflowchart TD\n");
         for (Step s : plan.steps()) {
             md.append("    ").append(node(s.id())).append("[\"").append(s.title().replace("\"", "'")).append("\"]\n");
         }
