@@ -30,7 +30,15 @@ public final class ApplicationRollback {
     private Duration monitorWindow = Duration.ofMinutes(5);
     private Duration monitorInterval = Duration.ofSeconds(15);
 
+    private RetryPolicy verifyRetry = RetryPolicy.exponential(5, Duration.ofSeconds(2));
+
     private ApplicationRollback() {
+    }
+
+    /** How verification steps retry while services come up (default 5 attempts, 2 s backoff doubling). */
+    public ApplicationRollback verifyRetry(RetryPolicy r) {
+        this.verifyRetry = java.util.Objects.requireNonNull(r, "verifyRetry");
+        return this;
     }
 
     public static ApplicationRollback builder() {
@@ -99,7 +107,7 @@ public final class ApplicationRollback {
                                 + "behind the deployer's health gate.")
                         .timeout(Duration.ofMinutes(5)).expectedDuration(Duration.ofMinutes(2)).action(rollback)
                         .instruction("`dr deploy rollback <service>` (or `kubectl rollout undo deployment/<name>`)."))
-                .step(Steps.verify("verify", "Verify the rollback", c).role("Application Developer").dependsOn("rollback")
+                .step(Steps.verify("verify", "Verify the rollback", c).retry(verifyRetry).role("Application Developer").dependsOn("rollback")
                         .description("Run the application health checks; all UP marks the service recovered.")
                         .instruction("Open the health endpoint and check the error rate dropped."))
                 .step(Steps.monitor("monitor", "Monitor for issues", c, monitorWindow, monitorInterval)

@@ -43,7 +43,15 @@ public final class DatabaseCorruption {
     private Duration monitorWindow = Duration.ofMinutes(15);
     private Duration monitorInterval = Duration.ofSeconds(30);
 
+    private RetryPolicy verifyRetry = RetryPolicy.exponential(5, Duration.ofSeconds(2));
+
     private DatabaseCorruption() {
+    }
+
+    /** How verification steps retry while services come up (default 5 attempts, 2 s backoff doubling). */
+    public DatabaseCorruption verifyRetry(RetryPolicy r) {
+        this.verifyRetry = java.util.Objects.requireNonNull(r, "verifyRetry");
+        return this;
     }
 
     public static DatabaseCorruption builder() {
@@ -154,7 +162,7 @@ public final class DatabaseCorruption {
                         .timeout(Duration.ofMinutes(60)).expectedDuration(Duration.ofMinutes(8)).action(restore)
                         .instruction("`dr restore --backup <id> --target-time <recoveryTargetTime> --to <new data dir>`.")
                         .instruction("Point the database service at the new data directory and start it."))
-                .step(Steps.verify("verify-database", "Verify data integrity", doc ? noChecks : databaseChecks)
+                .step(Steps.verify("verify-database", "Verify data integrity", doc ? noChecks : databaseChecks).retry(verifyRetry)
                         .role("Database Administrator").dependsOn("restore-database")
                         .description("Run the database health checks (connectivity, integrity queries) on the restored "
                                 + "database; all must be UP.")
@@ -165,7 +173,7 @@ public final class DatabaseCorruption {
                         .timeout(Duration.ofMinutes(5)).expectedDuration(Duration.ofMinutes(1))
                         .retry(RetryPolicy.exponential(3, Duration.ofSeconds(5))).action(start)
                         .instruction("Start the services named in `services` (e.g. `docker compose start app`)."))
-                .step(Steps.verify("verify-application", "Verify the application", doc ? noChecks : applicationChecks)
+                .step(Steps.verify("verify-application", "Verify the application", doc ? noChecks : applicationChecks).retry(verifyRetry)
                         .role("Application Developer").dependsOn("restart-application")
                         .description("Run the application health checks; when they are all UP the service counts as "
                                 + "recovered (the end of the RTO).")

@@ -44,7 +44,15 @@ public final class DatacenterOutage {
     private Duration monitorWindow = Duration.ofMinutes(15);
     private Duration monitorInterval = Duration.ofSeconds(30);
 
+    private RetryPolicy verifyRetry = RetryPolicy.exponential(5, Duration.ofSeconds(2));
+
     private DatacenterOutage() {
+    }
+
+    /** How verification steps retry while services come up (default 5 attempts, 2 s backoff doubling). */
+    public DatacenterOutage verifyRetry(RetryPolicy r) {
+        this.verifyRetry = java.util.Objects.requireNonNull(r, "verifyRetry");
+        return this;
     }
 
     public static DatacenterOutage builder() {
@@ -177,13 +185,13 @@ public final class DatacenterOutage {
                                 + "the restore.")
                         .timeout(Duration.ofMinutes(20)).expectedDuration(Duration.ofMinutes(5)).action(deploy)
                         .instruction("Deploy the image with the DR site's compose file or cluster context."))
-                .step(Steps.verify("verify-dr-site", "Verify the DR site before moving traffic", site)
+                .step(Steps.verify("verify-dr-site", "Verify the DR site before moving traffic", site).retry(verifyRetry)
                         .role("DevOps Engineer").dependsOn("restore-database", "deploy-application")
                         .description("Run the health checks against the DR site directly; traffic only moves when all "
                                 + "are UP.")
                         .instruction("Call the DR site's health endpoint by its address."))
                 .step(switchStep)
-                .step(Steps.verify("verify-public", "Verify services are operational", pub).role("DevOps Engineer")
+                .step(Steps.verify("verify-public", "Verify services are operational", pub).retry(verifyRetry).role("DevOps Engineer")
                         .dependsOn("switch-traffic")
                         .description("Run the health checks through the public endpoint; all UP marks the system "
                                 + "recovered.")

@@ -12,6 +12,7 @@ import io.dr4j.core.deploy.DeploymentSpec;
 import io.dr4j.core.health.HealthCheck;
 import io.dr4j.core.plan.Component;
 import io.dr4j.core.plan.RecoveryPlan;
+import io.dr4j.core.plan.RetryPolicy;
 import io.dr4j.core.plan.Step;
 import io.dr4j.core.plan.StepAction;
 import io.dr4j.core.plan.StepOutput;
@@ -43,7 +44,15 @@ public final class Ransomware {
     private @Nullable Deployer deployer;
     private List<HealthCheck> checks = List.of();
 
+    private RetryPolicy verifyRetry = RetryPolicy.exponential(5, Duration.ofSeconds(2));
+
     private Ransomware() {
+    }
+
+    /** How verification steps retry while services come up (default 5 attempts, 2 s backoff doubling). */
+    public Ransomware verifyRetry(RetryPolicy r) {
+        this.verifyRetry = java.util.Objects.requireNonNull(r, "verifyRetry");
+        return this;
     }
 
     public static Ransomware builder() {
@@ -162,7 +171,7 @@ public final class Ransomware {
                         .description("Deploy the known clean image onto the rebuilt systems, on the restored data.")
                         .timeout(Duration.ofMinutes(20)).expectedDuration(Duration.ofMinutes(5)).action(deploy)
                         .instruction("Deploy the image by digest from the registry."))
-                .step(Steps.verify("verify", "Verify the rebuilt system", c).role("DevOps Engineer")
+                .step(Steps.verify("verify", "Verify the rebuilt system", c).retry(verifyRetry).role("DevOps Engineer")
                         .dependsOn("deploy-clean-application")
                         .description("Run the health checks on the rebuilt system; all UP marks it recovered.")
                         .instruction("Check every service's health endpoint."))

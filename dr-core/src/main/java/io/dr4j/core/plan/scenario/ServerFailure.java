@@ -12,6 +12,7 @@ import io.dr4j.core.deploy.DeploymentSpec;
 import io.dr4j.core.health.HealthCheck;
 import io.dr4j.core.plan.Component;
 import io.dr4j.core.plan.RecoveryPlan;
+import io.dr4j.core.plan.RetryPolicy;
 import io.dr4j.core.plan.Step;
 import io.dr4j.core.plan.StepAction;
 import io.dr4j.core.plan.Steps;
@@ -39,7 +40,15 @@ public final class ServerFailure {
     private Duration monitorWindow = Duration.ofMinutes(15);
     private Duration monitorInterval = Duration.ofSeconds(30);
 
+    private RetryPolicy verifyRetry = RetryPolicy.exponential(5, Duration.ofSeconds(2));
+
     private ServerFailure() {
+    }
+
+    /** How verification steps retry while services come up (default 5 attempts, 2 s backoff doubling). */
+    public ServerFailure verifyRetry(RetryPolicy r) {
+        this.verifyRetry = java.util.Objects.requireNonNull(r, "verifyRetry");
+        return this;
     }
 
     public static ServerFailure builder() {
@@ -131,7 +140,7 @@ public final class ServerFailure {
                                 + "parallel with the database restore.")
                         .timeout(Duration.ofMinutes(20)).expectedDuration(Duration.ofMinutes(5)).action(deploy)
                         .instruction("`docker compose pull && docker compose up -d` with the image tag."))
-                .step(Steps.verify("verify-services", "Verify all services are running", c).role("DevOps Engineer")
+                .step(Steps.verify("verify-services", "Verify all services are running", c).retry(verifyRetry).role("DevOps Engineer")
                         .dependsOn("restore-database", "deploy-application")
                         .description("Run the health checks of every service; all UP marks the system recovered.")
                         .instruction("Check every service's health endpoint and the database connection."))

@@ -25,7 +25,8 @@ import io.dr4j.core.plan.StepOutput;
  * Finds the newest backup that finished before a point in time (the compromise or corruption time) and whose every
  * stored object still reads back with the SHA-256 and size its manifest records (verifying reads; the chain of a
  * differential or incremental backup included). Backups that fail are reported and skipped. Outputs
- * {@code backupId}; recovered-to is the backup's consistent point ({@code consistentAt} property, else its finish).
+ * {@code backupId} and {@code backupConsistentAt} (its {@code consistentAt} property, else its finish). It reports no
+ * recovered-to point itself: the restore step that follows does.
  */
 public final class FindCleanBackup implements StepAction {
     private final Repository repository;
@@ -65,13 +66,14 @@ public final class FindCleanBackup implements StepAction {
                 Map<String, String> values = new LinkedHashMap<>();
                 values.put("backupId", m.id());
                 values.put("backupFinishedAt", m.finishedAt().toString());
+                values.put("backupConsistentAt", consistentPoint(m).toString());
                 values.put("candidatesTried", Integer.toString(rejected.size() + 1));
                 if (!rejected.isEmpty()) {
                     values.put("rejected", String.join("; ", rejected));
                 }
                 return new StepOutput("backup " + m.id() + " (finished " + m.finishedAt() + ") is clean: every object "
                         + "matches its checksum" + (rejected.isEmpty() ? "" : "; rejected: " + String.join("; ", rejected)),
-                        values, consistentPoint(m));
+                        values, null);
             }
             rejected.add(m.id() + ": " + problem);
         }
