@@ -58,7 +58,8 @@ public final class DrillRunner {
     /** Runs the drill and closes its environment. Never throws for a failed recovery: see {@link DrillResult}. */
     public DrillResult run(Drill drill) {
         RecoveryPlan plan = drill.plan();
-        String runId = "drill-" + plan.id() + "-" + ID.format(runner.clock().instant());
+        String runId = "drill-" + plan.id() + "-" + ID.format(runner.clock().instant()) + "-"
+                + java.util.HexFormat.of().toHexDigits((short) java.util.concurrent.ThreadLocalRandom.current().nextInt());
         DrillEnvironment env = drill.environment();
         notify(Severity.INFO, "DR drill started: " + drill.name(), "Scenario '" + plan.title() + "' in "
                 + env.description() + " (run " + runId + ")", runId, false, Map.of());
