@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,8 +158,7 @@ public final class TerraformStep implements StepAction {
             return out;
         }
         JsonNode root = Json.mapper().readTree(trimmed.substring(start));
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             JsonNode node = e.getValue();
             if (node.path("sensitive").asBoolean(false)) {
                 out.put(e.getKey(), "<sensitive>");
