@@ -26,6 +26,14 @@ public final class Approvers {
     }
 
     /**
+     * The approver of a run without a person at the keyboard: {@link #autoApprove} when configured to
+     * ({@code dr.plan.auto-approve=true} in the CLI), else {@link #refuseAll}.
+     */
+    public static Approver nonInteractive(boolean autoApprove) {
+        return autoApprove ? autoApprove("auto-approve") : refuseAll();
+    }
+
+    /**
      * Asks on a console: prints the question and details, reads {@code yes}/{@code no} (anything else asks again) and
      * optionally a reason. End of input counts as a refusal.
      */

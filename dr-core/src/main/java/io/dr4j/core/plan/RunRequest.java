@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * How to run a plan.
  *
  * @param runId      the run's id; null generates one ({@code <plan>-<yyyyMMddTHHmmssZ>-<random>})
- * @param inputs     values for the plan's inputs
+ * @param inputs     values for the plan's inputs; they are written to the state file, the report and approval
+ *                   requests, so never pass secrets as inputs (give steps their credentials when building them)
  * @param incidentAt when the disaster happened (RPO basis); null = {@code declaredAt}
  * @param declaredAt when the incident was declared (RTO start); null = when the run starts
  * @param stateFile  where the run's state is persisted after every step (JSON), for {@link PlanRunner#resume};

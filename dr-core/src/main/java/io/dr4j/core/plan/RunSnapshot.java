@@ -51,6 +51,32 @@ public record RunSnapshot(String runId, RecoveryPlan plan, PlanStatus status, In
         return steps.stream().filter(r -> r.status().isTerminal()).count();
     }
 
+    /**
+     * One line for a status page or an incident channel, e.g. "Database corruption: 3 of 7 steps done; running:
+     * Restore the database (restoring backup b1); 12 min since the incident was declared".
+     */
+    public String statusLine() {
+        StringBuilder b = new StringBuilder(plan.title()).append(": ");
+        if (status != PlanStatus.RUNNING) {
+            b.append(status.name().toLowerCase(java.util.Locale.ROOT)).append(", ");
+        }
+        b.append(stepsDone()).append(" of ").append(steps.size()).append(" steps done");
+        List<String> running = steps.stream().filter(s -> s.status() == StepStatus.RUNNING).map(s -> {
+            String title = plan.step(s.stepId()).map(Step::title).orElse(s.stepId());
+            String p = lastProgress.get(s.stepId());
+            return p == null ? title : title + " (" + p + ")";
+        }).toList();
+        if (!running.isEmpty()) {
+            b.append("; running: ").append(String.join(", ", running));
+        }
+        List<String> failed = steps.stream().filter(s -> s.status().isFailure()).map(StepResult::stepId).toList();
+        if (!failed.isEmpty()) {
+            b.append("; failed: ").append(String.join(", ", failed));
+        }
+        return b.append("; ").append(RecoveryPlan.human(sinceDeclared().isNegative() ? Duration.ZERO : sinceDeclared()))
+                .append(" since the incident was declared").toString();
+    }
+
     public @Nullable TimelineEvent lastEvent() {
         return timeline.isEmpty() ? null : timeline.get(timeline.size() - 1);
     }

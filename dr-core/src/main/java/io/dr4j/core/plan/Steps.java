@@ -83,6 +83,10 @@ public final class Steps {
     }
 
     static StepOutput check(List<HealthCheck> checks, boolean acceptDegraded) {
+        if (checks.isEmpty()) {
+            throw StepFailedException.permanent("No health checks configured: a verification without checks proves "
+                    + "nothing. Pass at least one HealthCheck");
+        }
         Map<String, String> values = new LinkedHashMap<>();
         List<String> bad = new ArrayList<>();
         for (HealthCheck c : checks) {

@@ -290,6 +290,52 @@ class PlanEngineTest {
     }
 
     @Test
+    void aTimeoutCompensatesTheStepsDoneBeforeIt() {
+        List<String> undone = new CopyOnWriteArrayList<>();
+        RecoveryPlan plan = RecoveryPlan.builder("timeout-compensate")
+                .step(Step.builder("switch").action(ctx -> StepOutput.of("switched"))
+                        .compensation("switch back", (ctx, out) -> undone.add("switch")))
+                .step(Step.builder("hang").dependsOn("switch").timeout(Duration.ofMillis(200)).action(ctx -> {
+                    Thread.sleep(30_000);
+                    return StepOutput.of("never");
+                }))
+                .build();
+        PlanResult r = runner().run(plan, RunRequest.defaults());
+        assertThat(r.status()).isEqualTo(PlanStatus.COMPENSATED);
+        assertThat(r.stepResult("hang").status()).isEqualTo(StepStatus.TIMED_OUT);
+        assertThat(r.stepResult("switch").status()).isEqualTo(StepStatus.COMPENSATED);
+        assertThat(undone).containsExactly("switch");
+    }
+
+    @Test
+    void aVerificationWithoutChecksFailsInsteadOfPassing() {
+        RecoveryPlan plan = RecoveryPlan.builder("empty-verify").step(Steps.verify("verify", "Verify", List.of())).build();
+        PlanResult r = runner().run(plan, RunRequest.defaults());
+        assertThat(r.stepResult("verify").status()).isEqualTo(StepStatus.FAILED);
+        assertThat(r.stepResult("verify").message()).contains("No health checks configured");
+    }
+
+    @Test
+    void theSnapshotGivesAStatusLineForStatusUpdates() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecoveryPlan plan = RecoveryPlan.builder("status").title("Database corruption").step(ok("a"))
+                .step(Step.builder("restore").title("Restore the database").dependsOn("a").action(ctx -> {
+                    ctx.progress("restoring backup b1");
+                    inside.countDown();
+                    release.await(5, TimeUnit.SECONDS);
+                    return StepOutput.of("ok");
+                })).build();
+        PlanExecution ex = runner().start(plan, RunRequest.defaults());
+        assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ex.snapshot().statusLine()).startsWith("Database corruption: 1 of 2 steps done; running: "
+                + "Restore the database (restoring backup b1); ").endsWith("since the incident was declared");
+        release.countDown();
+        ex.await();
+        assertThat(ex.snapshot().statusLine()).startsWith("Database corruption: succeeded, 2 of 2 steps done;");
+    }
+
+    @Test
     void aFailingCompensationIsReported() {
         RecoveryPlan plan = RecoveryPlan.builder("badcomp")
                 .step(Step.builder("a").action(ctx -> StepOutput.of("ok"))
