@@ -27,7 +27,7 @@ public final class Approvers {
 
     /**
      * The approver of a run without a person at the keyboard: {@link #autoApprove} when configured to
-     * ({@code dr.plan.auto-approve=true} in the CLI), else {@link #refuseAll}.
+     * (e.g. a command-line {@code --yes} or a drill), else {@link #refuseAll}.
      */
     public static Approver nonInteractive(boolean autoApprove) {
         return autoApprove ? autoApprove("auto-approve") : refuseAll();

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -378,7 +377,8 @@ final class Execution implements PlanExecution {
         if (cancelRequested) {
             end = PlanStatus.CANCELLED;
         } else if (failed) {
-            end = runner.compensateOnFailure && compensate() ? PlanStatus.COMPENSATED : PlanStatus.FAILED;
+            end = runner.compensateOnFailure && Compensator.compensate(this, executor) ? PlanStatus.COMPENSATED
+                    : PlanStatus.FAILED;
         } else {
             end = PlanStatus.SUCCEEDED;
         }
@@ -400,52 +400,13 @@ final class Execution implements PlanExecution {
         return result;
     }
 
-    /** Runs the compensations of completed steps, latest first. True when at least one ran and all succeeded. */
-    private boolean compensate() {
-        List<StepResult> done = snapshot().steps().stream()
-                .filter(r -> r.status() == StepStatus.SUCCEEDED && plan.step(r.stepId()).orElseThrow().compensation().isPresent())
-                .sorted(Comparator.comparing(StepResult::finishedAt).reversed()).toList();
-        if (done.isEmpty()) {
-            return false;
-        }
-        boolean allOk = true;
-        for (StepResult r : done) {
-            Step step = plan.step(r.stepId()).orElseThrow();
-            event(TimelineEvent.Type.COMPENSATING, step.id(), "Compensating: " + step.compensationDescription().orElse(""));
-            Context ctx = new Context(this, step, 1);
-            Future<?> f = executor.submit(() -> {
-                step.compensation().orElseThrow().compensate(ctx, r.output());
-                return null;
-            });
-            try {
-                f.get(step.timeout().toMillis(), TimeUnit.MILLISECONDS);
-                setResult(r.withStatus(StepStatus.COMPENSATED, r.message() + "; compensated"));
-                event(TimelineEvent.Type.COMPENSATED, step.id(), "Compensated: " + step.compensationDescription().orElse(""));
-            } catch (Exception e) {
-                f.cancel(true);
-                allOk = false;
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                String why = e instanceof TimeoutException ? "timed out after " + RecoveryPlan.human(step.timeout())
-                        : describe(cause);
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                log.error("Compensation of step {} in run {} failed: needs a person", step.id(), runId, cause);
-                setResult(r.withStatus(StepStatus.COMPENSATION_FAILED, r.message() + "; compensation failed: " + why));
-                event(TimelineEvent.Type.COMPENSATION_FAILED, step.id(), "Compensation failed: " + why);
-            }
-            persist();
-        }
-        return allOk;
-    }
-
     // ---- shared state
 
     synchronized StepResult result(String id) {
         return results.get(id);
     }
 
-    private synchronized void setResult(StepResult r) {
+    synchronized void setResult(StepResult r) {
         results.put(r.stepId(), r);
     }
 
@@ -493,7 +454,7 @@ final class Execution implements PlanExecution {
         return cancelRequested;
     }
 
-    private void persist() {
+    void persist() {
         persist(null);
     }
 

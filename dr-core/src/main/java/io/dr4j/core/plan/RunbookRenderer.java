@@ -1,7 +1,6 @@
 package io.dr4j.core.plan;
 
 import java.time.Duration;
-import java.util.List;
 
 /** Renders a plan as its Markdown runbook. Deterministic: the same plan always gives the same bytes. */
 final class RunbookRenderer {
@@ -138,9 +137,5 @@ final class RunbookRenderer {
 
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-
-    static List<String> lines(String s) {
-        return s.lines().toList();
     }
 }

@@ -4,14 +4,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.dr4j.core.ConfigurationException;
 import io.dr4j.core.health.HealthCheck;
 import io.dr4j.core.plan.StepAction;
 import io.dr4j.core.plan.StepContext;
 import io.dr4j.core.plan.StepFailedException;
-import io.dr4j.core.plan.StepOutput;
 
 import org.jspecify.annotations.Nullable;
 
@@ -77,9 +75,5 @@ final class ScenarioSupport {
 
     static List<String> list(String commaSeparated) {
         return List.of(commaSeparated.split("\\s*,\\s*")).stream().filter(s -> !s.isBlank()).toList();
-    }
-
-    static StepOutput done(String message, Map<String, String> values) {
-        return StepOutput.of(message, values);
     }
 }
