@@ -180,6 +180,40 @@ class PlanEngineTest {
     }
 
     @Test
+    void aRunCutOffMidwayResumesFromTheStateWrittenSoFar(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("run.json");
+        AtomicInteger aRuns = new AtomicInteger();
+        CountDownLatch bStarted = new CountDownLatch(1);
+        AtomicBoolean hang = new AtomicBoolean(true);
+        RecoveryPlan plan = RecoveryPlan.builder("crash")
+                .step(Step.builder("a").action(ctx -> {
+                    aRuns.incrementAndGet();
+                    return StepOutput.of("a", Map.of("k", "v"));
+                }))
+                .step(Step.builder("b").dependsOn("a").action(ctx -> {
+                    bStarted.countDown();
+                    while (hang.get()) {
+                        Thread.sleep(20);
+                    }
+                    return StepOutput.of("b saw " + ctx.output("a", "k"));
+                }))
+                .build();
+        PlanExecution first = runner().start(plan, RunRequest.defaults().stateFile(state));
+        assertThat(bStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        Path copy = dir.resolve("as-left-by-a-crash.json");
+        Files.copy(state, copy); // what a process killed now leaves behind
+        first.cancel("simulated crash");
+        first.await();
+        hang.set(false);
+
+        PlanResult resumed = runner().resume(plan, copy);
+        assertThat(resumed.status()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(aRuns.get()).isEqualTo(1);
+        assertThat(resumed.stepResult("b").message()).isEqualTo("b saw v");
+        assertThat(resumed.runId()).isEqualTo(first.runId());
+    }
+
+    @Test
     void resumeRefusesTheStateOfAnotherPlan(@TempDir Path dir) throws Exception {
         Path state = dir.resolve("run.json");
         runner().run(RecoveryPlan.builder("one").step(ok("a")).build(), RunRequest.defaults().stateFile(state));
