@@ -40,6 +40,7 @@ public final class DatabaseCorruption {
     private Map<String, String> restoreOptions = Map.of();
     private List<HealthCheck> databaseChecks = List.of();
     private List<HealthCheck> applicationChecks = List.of();
+    private FindCleanBackup.Depth pickDepth = FindCleanBackup.Depth.PRESENCE;
     private Duration monitorWindow = Duration.ofMinutes(15);
     private Duration monitorInterval = Duration.ofSeconds(30);
 
@@ -75,6 +76,15 @@ public final class DatabaseCorruption {
     /** Strategy options, e.g. {@code port}. */
     public DatabaseCorruption restoreOptions(Map<String, String> o) {
         this.restoreOptions = Map.copyOf(o);
+        return this;
+    }
+
+    /**
+     * How the backup is checked before the restore: {@code PRESENCE} (default; the restore verifies every checksum
+     * while it reads) or {@code CHECKSUMS} (re-read everything first, when the backups themselves are suspect).
+     */
+    public DatabaseCorruption backupCheck(FindCleanBackup.Depth d) {
+        this.pickDepth = Objects.requireNonNull(d, "depth");
         return this;
     }
 
@@ -126,7 +136,8 @@ public final class DatabaseCorruption {
             return StepOutput.of("started " + String.join(", ", names) + " with " + services.name());
         };
         StepAction pick = doc ? ScenarioSupport.unconfigured(ID, "Repository")
-                : new FindCleanBackup(repository, ctx -> ScenarioSupport.time(ctx, "recoveryTargetTime"), 5);
+                : new FindCleanBackup(repository, ctx -> ScenarioSupport.time(ctx, "recoveryTargetTime"), 5,
+                pickDepth);
         StepAction restore = doc ? ScenarioSupport.unconfigured(ID, "RestoreStrategy")
                 : RestoreDatabase.builder(strategy, repository).destination(destination).backupFromStep("pick-backup")
                 .options(restoreOptions)
@@ -148,9 +159,10 @@ public final class DatabaseCorruption {
                         .retry(RetryPolicy.exponential(3, Duration.ofSeconds(5))).action(stop)
                         .instruction("Stop the services named in `services` (e.g. `docker compose stop app`)."))
                 .step(Step.builder("pick-backup").title("Identify the last known good backup").role("Database Administrator")
-                        .description("Find the newest backup that finished before the recovery target time and whose "
-                                + "every object still matches its SHA-256 checksum (verifying reads); damaged ones are "
-                                + "reported and skipped. Runs while the application stops.")
+                        .description("Find the newest backup that finished before the recovery target time with every "
+                                + "object present at its recorded size; incomplete ones are reported and skipped (the "
+                                + "restore then checks every object's SHA-256 while it reads). Runs while the "
+                                + "application stops.")
                         .timeout(Duration.ofMinutes(30)).expectedDuration(Duration.ofMinutes(3)).action(pick)
                         .instruction("`dr backups list` and pick the newest backup before the corruption.")
                         .instruction("`dr verify <backup-id>` re-reads it and checks every checksum."))

@@ -29,15 +29,33 @@ import io.dr4j.core.plan.StepOutput;
  * recovered-to point itself: the restore step that follows does.
  */
 public final class FindCleanBackup implements StepAction {
+    /** How thoroughly each candidate is checked. */
+    public enum Depth {
+        /** Re-read every object and compare its SHA-256 and size (ransomware: the backups themselves are suspect). */
+        CHECKSUMS,
+        /**
+         * Only check every object is present with its recorded stored size (fast; for a restore that verifies the
+         * checksums itself while it reads, so the RTO does not pay for reading the backup twice).
+         */
+        PRESENCE
+    }
+
     private final Repository repository;
     private final Function<StepContext, Instant> before;
     private final int maxCandidates;
+    private final Depth depth;
 
     /**
      * @param before        the time the backup must have finished by, computed when the step runs
      * @param maxCandidates how many backups to try, newest first
      */
     public FindCleanBackup(Repository repository, Function<StepContext, Instant> before, int maxCandidates) {
+        this(repository, before, maxCandidates, Depth.CHECKSUMS);
+    }
+
+    public FindCleanBackup(Repository repository, Function<StepContext, Instant> before, int maxCandidates,
+                           Depth depth) {
+        this.depth = Objects.requireNonNull(depth, "depth");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.before = Objects.requireNonNull(before, "before");
         if (maxCandidates < 1) {
@@ -71,8 +89,9 @@ public final class FindCleanBackup implements StepAction {
                 if (!rejected.isEmpty()) {
                     values.put("rejected", String.join("; ", rejected));
                 }
+                values.put("checked", depth.name());
                 return new StepOutput("backup " + m.id() + " (finished " + m.finishedAt() + ") is clean: every object "
-                        + "matches its checksum" + (rejected.isEmpty() ? "" : "; rejected: " + String.join("; ", rejected)),
+                        + (depth == Depth.CHECKSUMS ? "matches its checksum" : "is present with its recorded size") + (rejected.isEmpty() ? "" : "; rejected: " + String.join("; ", rejected)),
                         values, null);
             }
             rejected.add(m.id() + ": " + problem);
@@ -93,6 +112,17 @@ public final class FindCleanBackup implements StepAction {
                     continue;
                 }
                 ctx.checkCancelled();
+                if (depth == Depth.PRESENCE) {
+                    var info = repository.stat(f.objectKey());
+                    if (info.isEmpty()) {
+                        return "object " + f.objectKey() + " is missing";
+                    }
+                    if (f.storedSize() > 0 && info.get().size() != f.storedSize()) {
+                        return "object " + f.objectKey() + " has " + info.get().size() + " bytes stored, the manifest "
+                                + "records " + f.storedSize();
+                    }
+                    continue;
+                }
                 try (InputStream in = repository.read(f.objectKey(), f.sha256(), f.size())) {
                     in.transferTo(OutputStream.nullOutputStream());
                 }

@@ -99,6 +99,24 @@ class ScenariosTest {
     }
 
     @Test
+    void presenceChecksSizesWhileChecksumsCatchASameSizeTampering() throws Exception {
+        Doubles.backup(repo, "older", incident.minus(Duration.ofHours(5)));
+        StoredObject o = Doubles.backup(repo, "newer", incident.minus(Duration.ofHours(1)));
+        Path f = repoDir.resolve(o.key());
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[bytes.length / 2] ^= 0x55; // same size, different content
+        Files.write(f, bytes);
+        var runner = PlanRunner.builder().build();
+        for (var depth : io.dr4j.core.plan.steps.FindCleanBackup.Depth.values()) {
+            RecoveryPlan plan = RecoveryPlan.builder("pick").step(io.dr4j.core.plan.Step.builder("pick")
+                    .action(new io.dr4j.core.plan.steps.FindCleanBackup(repo, ctx -> ctx.incidentAt(), 5, depth))).build();
+            PlanResult r = runner.run(plan, RunRequest.defaults().incidentAt(incident));
+            assertThat(r.stepResult("pick").output().values().get("backupId")).as(depth.name())
+                    .isEqualTo(depth == io.dr4j.core.plan.steps.FindCleanBackup.Depth.CHECKSUMS ? "older" : "newer");
+        }
+    }
+
+    @Test
     void aPlanWithoutItsCollaboratorsIsRefusedListingThemAll() {
         assertThatThrownBy(() -> DatabaseCorruption.builder().build()).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("needs a ServiceControl").hasMessageContaining("needs a RestoreStrategy")
