@@ -38,7 +38,7 @@ class RunbookDriftTest {
             Path file = dir.resolve(e.getKey());
             assertThat(file).as("%s is missing. Generate the runbooks with: %s", file, REGENERATE).exists();
             assertThat(Files.readString(file))
-                    .as("%s differs from what plan '%s' renders: the runbook drifted from the code. Change the plan, "
+                    .as("%s differs from what its plan renders (%s): the runbook drifted from the code. Change the plan, "
                             + "not the file, and regenerate with: %s", file, e.getKey(), REGENERATE)
                     .isEqualTo(e.getValue());
         }
