@@ -92,6 +92,105 @@ class RecoveryReportTest {
         assertThat(m.readTree(report(false).toJson()).get("schemaVersion").asInt()).isEqualTo(RecoveryReport.SCHEMA_VERSION);
     }
 
+    /** docs/recovery-report.schema.json (the tests run in dr-core/). */
+    static Path schemaFile() {
+        Path here = Path.of("").toAbsolutePath();
+        Path root = Files.isDirectory(here.resolve("dr-core")) ? here : here.getParent();
+        return root.resolve("docs").resolve("recovery-report.schema.json");
+    }
+
+    /** The field paths a JSON Schema declares, in the notation of {@link #paths}. */
+    static TreeSet<String> schemaPaths(JsonNode schema, String prefix, TreeSet<String> out) {
+        if (schema.has("properties")) {
+            for (Map.Entry<String, JsonNode> e : schema.get("properties").properties()) {
+                String p = prefix + "." + e.getKey();
+                out.add(p);
+                schemaPaths(e.getValue(), p, out);
+            }
+        } else if (schema.path("additionalProperties").isObject()) {
+            out.add(prefix + "{}");
+        } else if (schema.has("items")) {
+            schemaPaths(schema.get("items"), prefix + "[]", out);
+        }
+        return out;
+    }
+
+    /** A small validator for the keywords the schema uses: type, const, enum, required, properties, items. */
+    static void validate(JsonNode schema, JsonNode value, String at, List<String> errors) {
+        JsonNode type = schema.get("type");
+        if (type != null) {
+            List<String> types = new java.util.ArrayList<>();
+            type.forEach(t -> types.add(t.asText()));
+            if (type.isTextual()) {
+                types.add(type.asText());
+            }
+            String actual = value.isNull() ? "null" : value.isTextual() ? "string" : value.isIntegralNumber()
+                    ? "integer" : value.isNumber() ? "number" : value.isBoolean() ? "boolean" : value.isArray() ? "array"
+                    : "object";
+            if (!types.contains(actual) && !(actual.equals("integer") && types.contains("number"))) {
+                errors.add(at + " is " + actual + ", schema says " + types);
+            }
+        }
+        if (schema.has("const") && !schema.get("const").equals(value)) {
+            errors.add(at + " is " + value + ", schema says const " + schema.get("const"));
+        }
+        if (schema.has("enum")) {
+            boolean found = false;
+            for (JsonNode e : schema.get("enum")) {
+                found |= e.equals(value);
+            }
+            if (!found) {
+                errors.add(at + " = " + value + " is not in " + schema.get("enum"));
+            }
+        }
+        if (value.isObject()) {
+            for (JsonNode r : schema.path("required")) {
+                if (!value.has(r.asText())) {
+                    errors.add(at + " lacks required " + r.asText());
+                }
+            }
+            for (Map.Entry<String, JsonNode> e : value.properties()) {
+                JsonNode sub = schema.path("properties").get(e.getKey());
+                if (sub == null) {
+                    sub = schema.get("additionalProperties");
+                }
+                if (sub == null || sub.isBoolean() && !sub.asBoolean()) {
+                    errors.add(at + "." + e.getKey() + " is not in the schema");
+                } else if (sub.isObject()) {
+                    validate(sub, e.getValue(), at + "." + e.getKey(), errors);
+                }
+            }
+        }
+        if (value.isArray() && schema.has("items")) {
+            int i = 0;
+            for (JsonNode item : value) {
+                validate(schema.get("items"), item, at + "[" + i++ + "]", errors);
+            }
+        }
+    }
+
+    @Test
+    void reportsValidateAgainstTheCheckedInJsonSchema() throws IOException {
+        ObjectMapper m = new ObjectMapper();
+        JsonNode schema = m.readTree(schemaFile().toFile());
+        String golden;
+        try (InputStream in = getClass().getResourceAsStream(GOLDEN)) {
+            golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        TreeSet<String> expected = new TreeSet<>(golden.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
+        assertThat(schemaPaths(schema, "$", new TreeSet<>())).as("docs/recovery-report.schema.json declares the "
+                + "golden fields").containsExactlyElementsOf(expected);
+        for (boolean fail : new boolean[] {false, true}) {
+            List<String> errors = new java.util.ArrayList<>();
+            validate(schema, m.readTree(report(fail).toJson()), "$", errors);
+            assertThat(errors).as("report (failed run: %s) against the schema", fail).isEmpty();
+        }
+        List<String> errors = new java.util.ArrayList<>();
+        validate(schema, m.readTree("{\"schema\":\"x\",\"schemaVersion\":2,\"extra\":1}"), "$", errors);
+        assertThat(errors).as("the validator catches wrong documents").anyMatch(e -> e.contains("const"))
+                .anyMatch(e -> e.contains("lacks required runId")).anyMatch(e -> e.contains("$.extra is not in the schema"));
+    }
+
     @Test
     void theJsonReadsBackToTheSameReport() {
         RecoveryReport r = report(false);
