@@ -13,7 +13,7 @@ final class Context implements StepContext {
     private final Execution run;
     private final Step step;
     private final int attempt;
-    private volatile long lastProgressNanos;
+    private volatile long lastProgressNanos = System.nanoTime() - 2_000_000_000L;
 
     Context(Execution run, Step step, int attempt) {
         this.run = run;

@@ -459,11 +459,16 @@ class PlanEngineTest {
         RecoveryPlan plan = RecoveryPlan.builder("listened")
                 .step(Step.builder("a").action(ctx -> {
                     ctx.progress("copied 3 of 7 files");
+                    ctx.progressListener().onProgress(new io.dr4j.core.Progress("restore", "copy", 500, 1000, 1, 2,
+                            Duration.ofSeconds(1)));
+                    ctx.progressListener().onProgress(new io.dr4j.core.Progress("restore", "copy", 600, 1000, 1, 2,
+                            Duration.ofSeconds(1))); // throttled: within a second of the previous one
                     return StepOutput.of("ok");
                 })).build();
         PlanRunner.builder().listener(l).build().run(plan, RunRequest.defaults());
         assertThat(seen).containsExactly("start true listened RUNNING", "step a RUNNING",
-                "progress a copied 3 of 7 files", "done a SUCCEEDED 1/1", "end SUCCEEDED true");
+                "progress a copied 3 of 7 files", "progress a restore copy 1/2 items, 500/1000 bytes, ETA 1 s",
+                "done a SUCCEEDED 1/1", "end SUCCEEDED true");
     }
 
     @Test
