@@ -44,13 +44,13 @@ final class WalCommands {
     }
 
     @Command(name = "wal-push", description = {"archive_command entry point: store a completed WAL file.",
-            "archive_command = 'dr wal-push %p'. Pushing the same file again succeeds; different content under the "
+            "archive_command = 'dr wal-push %%p'. Pushing the same file again succeeds; different content under the "
                     + "same name fails (exit 1) and is never overwritten."})
     static final class Push implements Callable<Integer> {
         @ParentCommand
         DrCommand parent;
 
-        @Parameters(paramLabel = "PATH", description = "The WAL file (%p).")
+        @Parameters(paramLabel = "PATH", description = "The WAL file (%%p).")
         Path path;
 
         @Option(names = "--system-id", paramLabel = "ID", description = "The cluster's system identifier (default: "
@@ -79,16 +79,16 @@ final class WalCommands {
     }
 
     @Command(name = "wal-fetch", description = {"restore_command entry point: fetch a WAL file from the repository.",
-            "restore_command = 'dr wal-fetch %f %p'. Exit 1 when the file is not in the repository (the end of the "
+            "restore_command = 'dr wal-fetch %%f %%p'. Exit 1 when the file is not in the repository (the end of the "
                     + "archived WAL, as PostgreSQL expects), another code on errors."})
     static final class Fetch implements Callable<Integer> {
         @ParentCommand
         DrCommand parent;
 
-        @Parameters(index = "0", paramLabel = "SEGMENT", description = "The WAL file name (%f).")
+        @Parameters(index = "0", paramLabel = "SEGMENT", description = "The WAL file name (%%f).")
         String name;
 
-        @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p).")
+        @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%%p).")
         Path dest;
 
         @Override
