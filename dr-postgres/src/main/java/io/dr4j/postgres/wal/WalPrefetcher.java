@@ -1,17 +1,13 @@
 package io.dr4j.postgres.wal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +18,6 @@ import java.util.stream.Stream;
 
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalArchive;
-import io.dr4j.core.backup.WalSegment;
 import io.dr4j.postgres.internal.Processes;
 
 import org.jspecify.annotations.Nullable;
@@ -109,8 +104,9 @@ public final class WalPrefetcher implements AutoCloseable {
         }
         try {
             Files.createDirectories(spool);
-            long tli = targetTimeline != null ? targetTimeline : newestTimeline();
-            history = loadHistory(tli);
+            WalInventory inventory = new WalInventory(repository, segmentSize);
+            long tli = targetTimeline != null ? targetTimeline : inventory.newestTimeline();
+            history = inventory.history(tli);
             if (startSegment != null) {
                 cursor = WalNames.segmentNumberOf(startSegment, segmentSize) - 1;
             }
@@ -188,23 +184,6 @@ public final class WalPrefetcher implements AutoCloseable {
             }
         } catch (IOException e) {
             log.warn("Could not clean the WAL prefetch directory {}: {}", spool, e.getMessage());
-        }
-    }
-
-    private long newestTimeline() {
-        return repository.wal().timelines().stream().mapToLong(t -> Long.parseLong(t, 16)).max().orElse(1);
-    }
-
-    private TimelineHistory loadHistory(long tli) throws IOException {
-        if (tli <= 1) {
-            return TimelineHistory.first();
-        }
-        Optional<WalSegment> h = repository.wal().find(WalNames.historyFileName(tli));
-        if (h.isEmpty()) {
-            return new TimelineHistory(tli, List.of());
-        }
-        try (InputStream in = repository.wal().read(h.get())) {
-            return TimelineHistory.parse(tli, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
