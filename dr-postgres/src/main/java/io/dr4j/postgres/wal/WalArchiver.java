@@ -182,6 +182,7 @@ public final class WalArchiver implements AutoCloseable {
     private volatile @Nullable Connection replication;
     private volatile long loopBeatNanos;
     private volatile long serverTimeline;
+    private volatile boolean streamingHistoric;
 
     // receiver-only
     private long resumeTimeline = -1;
@@ -315,6 +316,10 @@ public final class WalArchiver implements AutoCloseable {
             monitor.interrupt();
         }
         join(monitor);
+        Segment seg = current;
+        if (seg != null) {
+            closeQuietly(seg.ch);
+        }
         synchronized (this) {
             closeQuietly(control);
             control = null;
@@ -539,6 +544,7 @@ public final class WalArchiver implements AutoCloseable {
             resumeLsn = lsn;
             expected = lsn;
             timeline = tli;
+            streamingHistoric = stopAt >= 0;
             if (archivedLsn.get() == 0) {
                 archivedLsn.set(lsn);
             }
@@ -1072,7 +1078,7 @@ public final class WalArchiver implements AutoCloseable {
             reason = "no message from the server for " + Duration.ofNanos(now - lastAliveNanos).toSeconds() + " s";
         } else if (now - loopBeatNanos > watchdogNanos) {
             reason = "the replication stream has been blocked for " + Duration.ofNanos(now - loopBeatNanos).toSeconds() + " s";
-        } else if (serverTimeline > timeline && timeline > 0) {
+        } else if (!streamingHistoric && serverTimeline > timeline && timeline > 0) {
             reason = "the server moved to timeline " + serverTimeline + " (promotion); timeline " + timeline + " has ended";
         }
         if (reason != null) {
@@ -1141,9 +1147,13 @@ public final class WalArchiver implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
+    /** Sleeps up to {@code ms}, returning early once stopping (so that stop() never waits for a back-off). */
+    private void sleep(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000L;
         try {
-            Thread.sleep(ms);
+            while (!stopping && System.nanoTime() < end) {
+                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
