@@ -27,7 +27,7 @@ public final class WalInventory {
     private final long segmentSize;
 
     public WalInventory(Repository repository) {
-        this(repository, WalNames.DEFAULT_SEGMENT_SIZE);
+        this(repository, WalPositions.DEFAULT_SEGMENT_SIZE);
     }
 
     public WalInventory(Repository repository, long segmentSize) {
@@ -57,7 +57,7 @@ public final class WalInventory {
         @Override
         public String toString() {
             return "WAL " + firstSegment + " .. " + (lastSegment == null ? "(none)" : lastSegment)
-                    + (partial == null ? "" : " + partial " + partial) + ", ends at " + WalNames.formatLsn(endLsn)
+                    + (partial == null ? "" : " + partial " + partial) + ", ends at " + WalPositions.formatLsn(endLsn)
                     + " (first missing: " + firstMissing + ", timeline " + timeline + ")";
         }
     }
@@ -72,7 +72,7 @@ public final class WalInventory {
         if (timeline <= 1) {
             return TimelineHistory.first();
         }
-        Optional<WalSegment> h = repository.wal().find(WalNames.historyFileName(timeline));
+        Optional<WalSegment> h = repository.wal().find(WalPositions.historyFileName(timeline));
         if (h.isEmpty()) {
             return new TimelineHistory(timeline, List.of());
         }
@@ -88,14 +88,14 @@ public final class WalInventory {
         TimelineHistory history = history(timeline);
         Map<Long, Set<String>> complete = new HashMap<>();
         Map<Long, Map<String, WalSegment>> partials = new HashMap<>();
-        long seg = WalNames.segmentNumberOf(startSegment, segmentSize);
+        long seg = WalPositions.segmentNumberOf(startSegment, segmentSize);
         String last = null;
         while (true) {
             long tli = history.timelineForSegment(seg, segmentSize);
             if (!complete.containsKey(tli)) {
                 Set<String> c = new HashSet<>();
                 Map<String, WalSegment> p = new HashMap<>();
-                for (WalSegment w : repository.wal().list(WalNames.timelineName(tli))) {
+                for (WalSegment w : repository.wal().list(WalPositions.timelineName(tli))) {
                     if (w.isSegment()) {
                         if (w.partial()) {
                             p.put(w.name(), w);
@@ -107,7 +107,7 @@ public final class WalInventory {
                 complete.put(tli, c);
                 partials.put(tli, p);
             }
-            String name = WalNames.segmentName(tli, seg, segmentSize);
+            String name = WalPositions.segmentName(tli, seg, segmentSize);
             if (complete.get(tli).contains(name)) {
                 last = name;
                 seg++;
@@ -116,7 +116,7 @@ public final class WalInventory {
             WalSegment partial = partials.get(tli).get(name);
             if (partial != null) {
                 long len = length(partial);
-                String missing = WalNames.segmentName(history.timelineForSegment(seg + 1, segmentSize), seg + 1, segmentSize);
+                String missing = WalPositions.segmentName(history.timelineForSegment(seg + 1, segmentSize), seg + 1, segmentSize);
                 return new WalRun(startSegment, last, seg * segmentSize + len, name, missing, timeline);
             }
             return new WalRun(startSegment, last, seg * segmentSize, null, name, timeline);

@@ -108,7 +108,7 @@ public final class WalPrefetcher implements AutoCloseable {
             long tli = targetTimeline != null ? targetTimeline : inventory.newestTimeline();
             history = inventory.history(tli);
             if (startSegment != null) {
-                cursor = WalNames.segmentNumberOf(startSegment, segmentSize) - 1;
+                cursor = WalPositions.segmentNumberOf(startSegment, segmentSize) - 1;
             }
             Path script = spool.resolve(SCRIPT);
             Files.writeString(script, script());
@@ -230,7 +230,7 @@ public final class WalPrefetcher implements AutoCloseable {
                 continue;
             }
             if (WalArchive.isSegmentName(name)) {
-                long seg = WalNames.segmentNumberOf(name, segmentSize);
+                long seg = WalPositions.segmentNumberOf(name, segmentSize);
                 if (seg - 1 > cursor) {
                     cursor = seg - 1;
                 }
@@ -247,7 +247,7 @@ public final class WalPrefetcher implements AutoCloseable {
                 ready.remove(name);
                 served.incrementAndGet();
                 if (WalArchive.isSegmentName(name)) {
-                    long seg = WalNames.segmentNumberOf(name, segmentSize);
+                    long seg = WalPositions.segmentNumberOf(name, segmentSize);
                     if (seg > cursor) {
                         cursor = seg;
                     }
@@ -265,7 +265,7 @@ public final class WalPrefetcher implements AutoCloseable {
             if (inFlight.size() + ready.size() >= depth) {
                 return;
             }
-            String name = WalNames.segmentName(h.timelineForSegment(seg, segmentSize), seg, segmentSize);
+            String name = WalPositions.segmentName(h.timelineForSegment(seg, segmentSize), seg, segmentSize);
             if (inFlight.contains(name) || ready.contains(name) || Files.exists(spool.resolve(name))
                     || Files.exists(spool.resolve(name + ".missing"))) {
                 continue;
@@ -298,11 +298,11 @@ public final class WalPrefetcher implements AutoCloseable {
                     notFound.incrementAndGet();
                     marker(name + ".missing", "");
                     if (WalArchive.isSegmentName(name)) {
-                        endSegment = Math.min(endSegment, WalNames.segmentNumberOf(name, segmentSize));
+                        endSegment = Math.min(endSegment, WalPositions.segmentNumberOf(name, segmentSize));
                     }
                 } else {
                     if (o == WalFetch.Outcome.FOUND_PARTIAL) {
-                        endSegment = Math.min(endSegment, WalNames.segmentNumberOf(name, segmentSize) + 1);
+                        endSegment = Math.min(endSegment, WalPositions.segmentNumberOf(name, segmentSize) + 1);
                         log.info("WAL prefetcher: serving partial segment {} (the newest WAL archived)", name);
                     }
                     fetched.incrementAndGet();
@@ -394,7 +394,7 @@ public final class WalPrefetcher implements AutoCloseable {
         private boolean servePartial = true;
         private @Nullable String fallbackCommand;
         private Duration maxWait = Duration.ofMinutes(10);
-        private long segmentSize = WalNames.DEFAULT_SEGMENT_SIZE;
+        private long segmentSize = WalPositions.DEFAULT_SEGMENT_SIZE;
 
         private Builder(Repository repository, Path spoolDir) {
             this.repository = Objects.requireNonNull(repository, "repository");

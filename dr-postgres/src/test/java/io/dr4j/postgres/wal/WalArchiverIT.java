@@ -71,15 +71,15 @@ class WalArchiverIT {
                     st.execute("create table marks(i int, at timestamptz default now())");
                     for (int i = 0; i < 25; i++) {
                         st.execute("insert into marks(i) values (" + i + ")");
-                        long commitLsn = WalNames.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text"));
+                        long commitLsn = WalPositions.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text"));
                         long t0 = System.nanoTime();
                         assertThat(archiver.awaitArchived(commitLsn, Duration.ofSeconds(20))).as("%s", archiver.status()).isTrue();
                         lagsMs.add((System.nanoTime() - t0) / 1_000_000);
                         Thread.sleep(random.nextInt(1000)); // decorrelated from the archiver's 1 s cadence
                     }
                     // the partial segment in the repository is a prefix of the server's current segment
-                    String seg = WalNames.segmentNameOf(1, WalNames.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text")),
-                            WalNames.DEFAULT_SEGMENT_SIZE);
+                    String seg = WalPositions.segmentNameOf(1, WalPositions.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text")),
+                            WalPositions.DEFAULT_SEGMENT_SIZE);
                     Thread.sleep(2500);
                     var partial = repo.wal().findPartial(seg);
                     if (partial.isPresent()) {
@@ -123,7 +123,7 @@ class WalArchiverIT {
                 // pg_waldump parses every record from the first archived segment to the end
                 Path dump = tmp.resolve("dump");
                 restoreSegments(repo, completeSegments(repo, 1), dump);
-                long first = nos.get(0) * WalNames.DEFAULT_SEGMENT_SIZE;
+                long first = nos.get(0) * WalPositions.DEFAULT_SEGMENT_SIZE;
                 String stats = waldump(dump, 1, first + 40, end - 1);
                 assertThat(stats).contains("Total");
                 System.out.println("archiver status: " + archiver.status());
