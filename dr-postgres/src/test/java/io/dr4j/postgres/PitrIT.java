@@ -72,7 +72,7 @@ class PitrIT {
         b1Warnings = r1.warnings();
         archive(source, repo);
 
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         sql(source, "insert into marks values (1, 'time')");
         Thread.sleep(1100);
         t1 = query(source, "select clock_timestamp()::timestamptz(6)::text");
@@ -81,12 +81,12 @@ class PitrIT {
 
         archive(source, repo);
         b2 = backups.backup(repo, BackupRequest.of(BackupType.INCR)).id();
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         sql(source, "insert into marks values (2, 'lsn')");
         lsn2 = query(source, "select pg_current_wal_lsn()::text");
         dump2 = dump(source.port(), tmp.resolve("dump2.sql"));
 
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         try (var c = source.connect("postgres"); var s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("insert into marks values (3, 'xid')");
@@ -99,13 +99,13 @@ class PitrIT {
         dump3 = dump(source.port(), tmp.resolve("dump3.sql"));
         backups.backup(repo, BackupRequest.of(BackupType.INCR));
 
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         sql(source, "insert into marks values (4, 'name')", "select pg_create_restore_point('p4')");
         dump4 = dump(source.port(), tmp.resolve("dump4.sql"));
-        pgbench(source, "-t", "100", "-c", "2");
+        pgbench(source, "-t", "50", "-c", "2");
         b4 = backups.backup(repo, BackupRequest.of(BackupType.DIFF)).id();
         sql(source, "insert into marks values (6, 'latest')");
-        pgbench(source, "-t", "100", "-c", "2");
+        pgbench(source, "-t", "50", "-c", "2");
         dump6 = dump(source.port(), tmp.resolve("dump6.sql"));
         archive(source, repo);
         source.close(); // stopped and deleted: only the repository is left
