@@ -66,6 +66,11 @@ class PitrIT {
 
         pgbench(source, "-i", "-s", "1", "-q");
         sql(source, "create table marks(id int primary key, v text)");
+        // a tablespace outside the data directory: backed up through its pg_tblspc link, relocated on restore
+        Path ts = java.nio.file.Files.createDirectories(tmp.resolve("source-tablespace"));
+        Processes.chownToPostgres(ts);
+        sql(source, "create tablespace ts location '" + ts + "'",
+                "create table in_ts tablespace ts as select g as id, md5(g::text) as v from generate_series(1, 2000) g");
         dump0 = dump(source.port(), tmp.resolve("dump0.sql"));
         BackupResult r1 = backups.backup(repo, BackupRequest.of(BackupType.FULL).withParallelism(2));
         b1 = r1.id();
@@ -109,6 +114,7 @@ class PitrIT {
         dump6 = dump(source.port(), tmp.resolve("dump6.sql"));
         archive(source, repo);
         source.close(); // stopped and deleted: only the repository is left
+        deleteTree(tmp.resolve("source-tablespace"));
     }
 
     @AfterAll
@@ -140,7 +146,10 @@ class PitrIT {
         assertThat(b4m.files()).anyMatch(f -> f.fromBackup() != null);
         assertThat(b4m.properties()).containsKeys("startLsn", "stopLsn", "timeline", "serverVersion", "startWal");
         assertThat(b4m.files()).noneMatch(f -> f.path().startsWith("pg_wal/0") || f.path().equals("postmaster.pid"));
-        assertThat(b4m.files()).anyMatch(f -> f.path().equals("backup_label"));
+        assertThat(b4m.files()).anyMatch(f -> f.path().equals("backup_label"))
+                .anyMatch(f -> f.path().equals("tablespace_map"))
+                .anyMatch(f -> f.kind() == io.dr4j.core.backup.BackupFile.Kind.LINK && f.path().startsWith("pg_tblspc/"))
+                .anyMatch(f -> f.path().matches("pg_tblspc/\\d+/PG_15_.+/\\d+/\\d+"));
     }
 
     @Test
