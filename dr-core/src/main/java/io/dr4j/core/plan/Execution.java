@@ -200,6 +200,7 @@ final class Execution implements PlanExecution {
             log.error("Run {} of plan {} crashed", runId, plan.id(), t);
             done.completeExceptionally(t);
         } finally {
+            notifications.close();
             if (ownExecutor) {
                 executor.shutdownNow();
             }
@@ -395,6 +396,7 @@ final class Execution implements PlanExecution {
                 eval.verifiedHealthyAt(), eval.recoveredTo(), steps, snapshot().timeline(), eval.verdicts());
         persist(finishedAt);
         notifications.finished(result);
+        notifications.close();
         RunSnapshot snap = snapshot();
         listeners(l -> l.planFinished(snap, result));
         return result;

@@ -4,15 +4,23 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import io.dr4j.core.alert.Alert;
 import io.dr4j.core.alert.Notifier;
 import io.dr4j.core.alert.Severity;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends a run's alerts: one incident (dedup key {@code dr4j-plan:<run>}) opened at start and resolved on success. */
+/**
+ * Sends a run's alerts: one incident (dedup key {@code dr4j-plan:<run>}) opened at start and resolved on success.
+ * Alerts go out in order on a thread of their own, so a slow channel never delays the plan's scheduling or timeouts;
+ * {@link #close()} waits (bounded) until the last one was handed over.
+ */
 final class Notifications {
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
     static final String SOURCE = "dr4j-plan";
@@ -21,12 +29,35 @@ final class Notifications {
     private final RecoveryPlan plan;
     private final String runId;
     private final String dedupKey;
+    private final @Nullable ExecutorService sender;
 
     Notifications(List<Notifier> notifiers, RecoveryPlan plan, String runId) {
         this.notifiers = notifiers;
         this.plan = plan;
         this.runId = runId;
         this.dedupKey = SOURCE + ":" + runId;
+        this.sender = notifiers.isEmpty() ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dr4j-notify-" + runId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Waits up to a minute for queued alerts, then stops the sender. */
+    void close() {
+        if (sender == null) {
+            return;
+        }
+        sender.shutdown();
+        try {
+            if (!sender.awaitTermination(1, TimeUnit.MINUTES)) {
+                log.warn("Alerts of run {} still not delivered after a minute; giving up on them", runId);
+                sender.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sender.shutdownNow();
+        }
     }
 
     void started(boolean resumed) {
@@ -71,19 +102,21 @@ final class Notifications {
     }
 
     private void send(Severity sev, String title, String message, boolean resolved, Map<String, String> fields) {
-        if (notifiers.isEmpty()) {
+        if (sender == null) {
             return;
         }
         Map<String, String> f = new LinkedHashMap<>(fields);
         f.put("runId", runId);
         f.put("plan", plan.id());
         Alert alert = new Alert(sev, title, message, SOURCE, dedupKey, resolved, f, Instant.now());
-        for (Notifier n : notifiers) {
-            try {
-                n.notify(alert);
-            } catch (RuntimeException e) {
-                log.warn("Notifier {} could not deliver '{}' of run {}: {}", n.name(), title, runId, e.toString());
+        sender.execute(() -> {
+            for (Notifier n : notifiers) {
+                try {
+                    n.notify(alert);
+                } catch (RuntimeException e) {
+                    log.warn("Notifier {} could not deliver '{}' of run {}: {}", n.name(), title, runId, e.toString());
+                }
             }
-        }
+        });
     }
 }
