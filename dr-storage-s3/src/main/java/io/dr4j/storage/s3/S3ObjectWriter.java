@@ -1,0 +1,385 @@
+package io.dr4j.storage.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.dr4j.core.storage.ObjectAlreadyExistsException;
+import io.dr4j.core.storage.ObjectInfo;
+import io.dr4j.core.storage.ObjectWriter;
+import io.dr4j.core.storage.StorageException;
+import io.dr4j.core.storage.WriteOptions;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * Streams one object of unknown length into S3. Bytes collect in a part buffer; an object that fits in one part
+ * goes up as a single PUT on commit, a larger one as a multipart upload whose parts upload in parallel on the
+ * target's pool. At most {@code concurrency} buffers of {@code partSize} exist per writer: when all are in flight,
+ * {@link #write} waits. Any failure, {@link #abort()} or {@link #close()} without commit aborts the multipart upload.
+ */
+final class S3ObjectWriter extends ObjectWriter {
+    private static final Logger log = LoggerFactory.getLogger(S3ObjectWriter.class);
+    private static final int INITIAL_BUFFER = 64 * 1024;
+
+    private final S3BackupTarget target;
+    private final String key;
+    private final String objectKey;
+    private final WriteOptions options;
+    private final int partSize;
+    private final int maxBuffers;
+    private final BlockingQueue<PartBuffer> free;
+    private final List<Future<CompletedPart>> parts = new ArrayList<>();
+    private final AtomicLong allocated = new AtomicLong();
+    private final @Nullable Instant retainUntil;
+    private int buffers;
+    private PartBuffer current;
+    private @Nullable String uploadId;
+    private int nextPart = 1;
+    private long size;
+    private boolean finished;
+
+    S3ObjectWriter(S3BackupTarget target, String key, WriteOptions options) {
+        this.target = target;
+        this.key = key;
+        this.objectKey = target.location.objectKey(key);
+        this.options = options;
+        this.partSize = (int) Math.min(target.settings.partSize(), Integer.MAX_VALUE - 16);
+        this.maxBuffers = target.settings.concurrency();
+        this.free = new ArrayBlockingQueue<>(maxBuffers);
+        this.retainUntil = target.retainUntil(options);
+        this.current = newBuffer(0);
+    }
+
+    /** Bytes of part buffers this writer has allocated (for tests: never above partSize × concurrency). */
+    long allocatedBufferBytes() {
+        return allocated.get();
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            throw new IOException("Writer for " + key + " in " + target.location + " is closed");
+        }
+        while (len > 0) {
+            int n = current.append(b, off, len, partSize);
+            off += n;
+            len -= n;
+            size += n;
+            if (current.size == partSize) {
+                sendPart();
+            }
+        }
+    }
+
+    private void sendPart() throws IOException {
+        try {
+            if (uploadId == null) {
+                uploadId = target.s3.createMultipartUpload(createRequest()).uploadId();
+                log.debug("Started multipart upload of {} ({} byte parts, {} in parallel)", objectKey, partSize, maxBuffers);
+            }
+        } catch (SdkException e) {
+            abort();
+            throw target.error("start a multipart upload of", key, "s3:PutObject", e);
+        }
+        PartBuffer part = current;
+        int number = nextPart++;
+        String id = uploadId;
+        parts.add(target.uploads.submit(() -> uploadPart(id, number, part)));
+        current = nextBuffer();
+    }
+
+    private CompletedPart uploadPart(String id, int number, PartBuffer part) {
+        try {
+            UploadPartResponse r = target.s3.uploadPart(b -> {
+                b.bucket(target.location.bucket()).key(objectKey).uploadId(id).partNumber(number)
+                        .contentLength((long) part.size);
+                if (!target.settings.checksumWhenRequired()) {
+                    b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+                }
+            }, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part.data, 0, part.size), part.size,
+                    "application/octet-stream"));
+            return CompletedPart.builder().partNumber(number).eTag(r.eTag()).checksumCRC32(r.checksumCRC32()).build();
+        } finally {
+            part.size = 0;
+            free.offer(part);
+        }
+    }
+
+    /** A free buffer: a new one while fewer than concurrency exist, else the next one an upload gives back. */
+    private PartBuffer nextBuffer() throws IOException {
+        PartBuffer b = free.poll();
+        if (b != null) {
+            return b;
+        }
+        if (buffers < maxBuffers) {
+            return newBuffer(partSize); // the object is large: no point growing this one step by step
+        }
+        try {
+            while (true) {
+                b = free.poll(100, TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    return b;
+                }
+                failFast();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort();
+            throw new InterruptedIOException("Interrupted while uploading " + key);
+        }
+    }
+
+    private PartBuffer newBuffer(int capacity) {
+        buffers++;
+        return new PartBuffer(allocated, capacity);
+    }
+
+    /** Surfaces a failed part upload while the caller is still writing. */
+    private void failFast() throws IOException {
+        for (Future<CompletedPart> f : parts) {
+            if (f.isDone()) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    abort();
+                    throw failure(e.getCause());
+                } catch (InterruptedException | CancellationException e) {
+                    abort();
+                    throw new InterruptedIOException("Upload of " + key + " was interrupted");
+                }
+            }
+        }
+    }
+
+    @Override
+    public ObjectInfo commit() throws IOException {
+        if (finished) {
+            throw new IOException("Writer for " + key + " in " + target.location + " is already closed");
+        }
+        try {
+            ObjectInfo info = uploadId == null ? putSingle() : completeMultipart();
+            finished = true;
+            return info;
+        } catch (RuntimeException | IOException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    private ObjectInfo putSingle() {
+        boolean conditional = options.createOnly() && target.useConditionalHeader();
+        if (options.createOnly() && !conditional) {
+            requireAbsent();
+        }
+        try {
+            PutObjectResponse r = target.s3.putObject(putRequest(conditional),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(current.data, 0, current.size),
+                            current.size, "application/octet-stream"));
+            return new ObjectInfo(key, size, Instant.now(), r.eTag(), options.metadata(), retainUntil);
+        } catch (SdkException e) {
+            if (conditional && S3Errors.isPreconditionFailed(e)) {
+                throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
+            }
+            if (conditional && S3Errors.isNotImplemented(e)) {
+                target.conditionalWritesUnsupported(key, e);
+                return putSingle();
+            }
+            throw target.error("write", key, "s3:PutObject", e);
+        }
+    }
+
+    private ObjectInfo completeMultipart() throws IOException {
+        if (current.size > 0) {
+            sendPart();
+        }
+        List<CompletedPart> done = new ArrayList<>();
+        for (Future<CompletedPart> f : parts) {
+            try {
+                done.add(f.get());
+            } catch (ExecutionException e) {
+                throw failure(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("Interrupted while uploading " + key);
+            }
+        }
+        done.sort(Comparator.comparingInt(CompletedPart::partNumber));
+        return complete(done, options.createOnly() && target.useConditionalHeader());
+    }
+
+    private ObjectInfo complete(List<CompletedPart> done, boolean conditional) {
+        if (options.createOnly() && !conditional) {
+            requireAbsent();
+        }
+        CompleteMultipartUploadRequest.Builder req = CompleteMultipartUploadRequest.builder()
+                .bucket(target.location.bucket()).key(objectKey).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(done));
+        if (conditional) {
+            req.ifNoneMatch("*");
+        }
+        try {
+            CompleteMultipartUploadResponse r = target.s3.completeMultipartUpload(req.build());
+            log.debug("Completed multipart upload of {}: {} parts, {} bytes", objectKey, done.size(), size);
+            return new ObjectInfo(key, size, Instant.now(), r.eTag(), options.metadata(), retainUntil);
+        } catch (SdkException e) {
+            if (conditional && S3Errors.isPreconditionFailed(e)) {
+                throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
+            }
+            if (conditional && S3Errors.isNotImplemented(e)) {
+                target.conditionalWritesUnsupported(key, e);
+                return complete(done, false);
+            }
+            throw target.error("complete the multipart upload of", key, "s3:PutObject", e);
+        }
+    }
+
+    /** Check-then-write for stores without conditional writes (not atomic). */
+    private void requireAbsent() {
+        if (target.stat(key).isPresent()) {
+            throw new ObjectAlreadyExistsException(key, target.location.toString());
+        }
+    }
+
+    private PutObjectRequest putRequest(boolean conditional) {
+        PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(target.location.bucket()).key(objectKey)
+                .contentLength((long) current.size).metadata(options.metadata());
+        if (conditional) {
+            b.ifNoneMatch("*");
+        }
+        if (target.settings.encryption() == S3Settings.Encryption.SSE_S3) {
+            b.serverSideEncryption(ServerSideEncryption.AES256);
+        } else if (target.settings.encryption() == S3Settings.Encryption.SSE_KMS) {
+            b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(target.settings.kmsKeyId());
+        }
+        if (retainUntil != null) {
+            // Object Lock requires a content checksum even when checksums are otherwise only sent when required
+            b.objectLockMode(lockMode()).objectLockRetainUntilDate(retainUntil).checksumAlgorithm(ChecksumAlgorithm.CRC32);
+        }
+        return b.build();
+    }
+
+    private CreateMultipartUploadRequest createRequest() {
+        CreateMultipartUploadRequest.Builder b = CreateMultipartUploadRequest.builder()
+                .bucket(target.location.bucket()).key(objectKey).metadata(options.metadata());
+        if (target.settings.encryption() == S3Settings.Encryption.SSE_S3) {
+            b.serverSideEncryption(ServerSideEncryption.AES256);
+        } else if (target.settings.encryption() == S3Settings.Encryption.SSE_KMS) {
+            b.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(target.settings.kmsKeyId());
+        }
+        if (!target.settings.checksumWhenRequired()) {
+            b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+        }
+        if (retainUntil != null) {
+            b.objectLockMode(lockMode()).objectLockRetainUntilDate(retainUntil);
+        }
+        return b.build();
+    }
+
+    private ObjectLockMode lockMode() {
+        S3Settings.LockMode m = target.settings.objectLockMode();
+        return m == S3Settings.LockMode.COMPLIANCE ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE;
+    }
+
+    private IOException failure(Throwable cause) {
+        if (cause instanceof SdkException e) {
+            StorageException se = target.error("upload a part of", key, "s3:PutObject", e);
+            return new IOException(se.getMessage(), se);
+        }
+        if (cause instanceof RuntimeException re && re instanceof StorageException se) {
+            return new IOException(se.getMessage(), se);
+        }
+        return new IOException("Uploading a part of " + key + " to " + target.location + " failed: " + cause, cause);
+    }
+
+    @Override
+    public void abort() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        for (Future<CompletedPart> f : parts) {
+            f.cancel(false); // parts not started never start; running ones finish (an interrupted HTTP call may be retried)
+        }
+        for (Future<CompletedPart> f : parts) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | CancellationException e) {
+                // the upload is being aborted anyway
+            }
+        }
+        if (uploadId != null) {
+            try {
+                target.s3.abortMultipartUpload(b -> b.bucket(target.location.bucket()).key(objectKey).uploadId(uploadId));
+                log.debug("Aborted multipart upload of {}", objectKey);
+            } catch (SdkException e) {
+                log.warn("Could not abort the multipart upload {} of {}; a bucket lifecycle rule "
+                        + "(AbortIncompleteMultipartUpload) removes it later: {}", uploadId, objectKey, S3Errors.describe(e));
+            }
+        }
+        current.release();
+    }
+
+    /** A growable byte buffer of at most one part. */
+    private static final class PartBuffer {
+        private final AtomicLong allocated;
+        byte[] data;
+        int size;
+
+        PartBuffer(AtomicLong allocated, int capacity) {
+            this.allocated = allocated;
+            this.data = new byte[capacity];
+            allocated.addAndGet(capacity);
+        }
+
+        int append(byte[] b, int off, int len, int limit) {
+            int n = Math.min(len, limit - size);
+            if (size + n > data.length) {
+                int cap = Math.max(INITIAL_BUFFER, data.length);
+                while (cap < size + n) {
+                    cap = (int) Math.min((long) cap * 2, limit);
+                }
+                byte[] grown = java.util.Arrays.copyOf(data, cap);
+                allocated.addAndGet(cap - data.length);
+                data = grown;
+            }
+            System.arraycopy(b, off, data, size, n);
+            size += n;
+            return n;
+        }
+
+        void release() {
+            data = new byte[0];
+            size = 0;
+        }
+    }
+}
