@@ -295,12 +295,20 @@ public final class S3BackupTarget implements BackupTarget {
         return conditionalWritesWork;
     }
 
-    /** The store answered 501 to If-None-Match: fall back (AUTO) or fail (REQUIRED). */
-    void conditionalWritesUnsupported(String key, SdkException e) {
+    /**
+     * The store answered 501 to a request with If-None-Match. Called twice: before retrying without the header
+     * ({@code probing}: fails in REQUIRED mode) and after that retry succeeded, which shows that If-None-Match was
+     * the unsupported part; only then the capability is dropped.
+     */
+    void conditionalWritesUnsupported(String key, SdkException e, boolean probing) {
         if (settings.conditionalWrites() == S3Settings.ConditionalWrites.REQUIRED) {
-            throw new StorageException("The store at " + settings.endpointDescription() + " does not support "
-                    + "conditional writes (If-None-Match: *) needed for the create-only write of " + key
-                    + ", and dr.storage.s3.conditional-writes=required. Use a store that supports them or set it to auto", e);
+            throw new StorageException("The store at " + settings.endpointDescription() + " answered 501 NotImplemented "
+                    + "to the create-only write of " + key + " (If-None-Match: * is not supported, or another header of "
+                    + "the request), and dr.storage.s3.conditional-writes=required. Nothing was written. Use a store that "
+                    + "supports conditional writes or set dr.storage.s3.conditional-writes=auto", e);
+        }
+        if (probing) {
+            return;
         }
         if (conditionalWritesWork) {
             log.warn("The store at {} does not support conditional writes (If-None-Match: *): create-only writes to {} "

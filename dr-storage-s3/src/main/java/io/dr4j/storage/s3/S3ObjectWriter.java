@@ -106,7 +106,7 @@ final class S3ObjectWriter extends ObjectWriter {
             }
         } catch (SdkException e) {
             abort();
-            throw target.error("start a multipart upload of", key, "s3:PutObject", e);
+            throw notImplemented(e).orElseGet(() -> target.error("start a multipart upload of", key, "s3:PutObject", e));
         }
         PartBuffer part = current;
         int number = nextPart++;
@@ -184,7 +184,7 @@ final class S3ObjectWriter extends ObjectWriter {
             throw new IOException("Writer for " + key + " in " + target.location + " is already closed");
         }
         try {
-            ObjectInfo info = uploadId == null ? putSingle() : completeMultipart();
+            ObjectInfo info = uploadId == null ? putSingle(options.createOnly() && target.useConditionalHeader()) : completeMultipart();
             finished = true;
             return info;
         } catch (RuntimeException | IOException e) {
@@ -193,8 +193,7 @@ final class S3ObjectWriter extends ObjectWriter {
         }
     }
 
-    private ObjectInfo putSingle() {
-        boolean conditional = options.createOnly() && target.useConditionalHeader();
+    private ObjectInfo putSingle(boolean conditional) {
         if (options.createOnly() && !conditional) {
             requireAbsent();
         }
@@ -208,10 +207,13 @@ final class S3ObjectWriter extends ObjectWriter {
                 throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
             }
             if (conditional && S3Errors.isNotImplemented(e)) {
-                target.conditionalWritesUnsupported(key, e);
-                return putSingle();
+                // If-None-Match or another header (Object Lock, SSE) is not implemented: find out which
+                target.conditionalWritesUnsupported(key, e, true);
+                ObjectInfo info = putSingle(false);
+                target.conditionalWritesUnsupported(key, e, false);
+                return info;
             }
-            throw target.error("write", key, "s3:PutObject", e);
+            throw notImplemented(e).orElseGet(() -> target.error("write", key, "s3:PutObject", e));
         }
     }
 
@@ -253,8 +255,10 @@ final class S3ObjectWriter extends ObjectWriter {
                 throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
             }
             if (conditional && S3Errors.isNotImplemented(e)) {
-                target.conditionalWritesUnsupported(key, e);
-                return complete(done, false);
+                target.conditionalWritesUnsupported(key, e, true);
+                ObjectInfo info = complete(done, false);
+                target.conditionalWritesUnsupported(key, e, false);
+                return info;
             }
             throw target.error("complete the multipart upload of", key, "s3:PutObject", e);
         }
@@ -300,6 +304,20 @@ final class S3ObjectWriter extends ObjectWriter {
             b.objectLockMode(lockMode()).objectLockRetainUntilDate(retainUntil);
         }
         return b.build();
+    }
+
+    /** A 501 on a request that asked for Object Lock or SSE: the store lacks that feature. */
+    private java.util.Optional<StorageException> notImplemented(SdkException e) {
+        if (!S3Errors.isNotImplemented(e)) {
+            return java.util.Optional.empty();
+        }
+        String what = retainUntil != null ? "S3 Object Lock (x-amz-object-lock-mode/-retain-until-date), requested to lock "
+                + key + " until " + retainUntil : target.settings.encryption() != S3Settings.Encryption.NONE
+                ? "server-side encryption " + target.settings.encryption() : "a header of the request";
+        return java.util.Optional.of(new StorageException("The store at " + target.settings.endpointDescription()
+                + " does not implement " + what + " (501 NotImplemented). Nothing was written to " + target.location
+                + ". Use a store that supports it, or remove the setting (dr.storage.s3.object-lock.*, dr.storage.s3.sse,"
+                + " WriteOptions.retainUntil)", e));
     }
 
     private ObjectLockMode lockMode() {
