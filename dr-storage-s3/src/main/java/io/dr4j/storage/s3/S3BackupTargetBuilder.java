@@ -198,6 +198,29 @@ public final class S3BackupTargetBuilder {
      * @throws ConfigurationException listing every invalid setting
      */
     public S3BackupTarget build() {
+        List<String> problems = validate();
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems, null);
+        }
+        S3Settings settings = new S3Settings(Objects.requireNonNull(location), region, endpoint, pathStyle, partSize,
+                concurrency, encryption, kmsKeyId, objectLockMode, objectLockRetention, checksumWhenRequired,
+                conditionalWrites, maxAttempts, connectTimeout, socketTimeout);
+        boolean owns = client == null;
+        S3Client s3 = client != null ? client : buildClient(settings);
+        S3BackupTarget target = new S3BackupTarget(settings, s3, owns);
+        if (verifyOnOpen) {
+            try {
+                target.verify();
+            } catch (RuntimeException e) {
+                target.close();
+                throw e;
+            }
+        }
+        return target;
+    }
+
+    /** Every problem with the current settings, one sentence each. */
+    List<String> validate() {
         List<String> problems = new ArrayList<>();
         if (location == null) {
             problems.add("dr.storage.s3: the location s3://<bucket>/<prefix> is required");
@@ -232,24 +255,7 @@ public final class S3BackupTargetBuilder {
             problems.add("dr.storage.s3.endpoint must not contain credentials; use dr.storage.s3.access-key-id and "
                     + "dr.storage.s3.secret-access-key");
         }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems, null);
-        }
-        S3Settings settings = new S3Settings(Objects.requireNonNull(location), region, endpoint, pathStyle, partSize,
-                concurrency, encryption, kmsKeyId, objectLockMode, objectLockRetention, checksumWhenRequired,
-                conditionalWrites, maxAttempts, connectTimeout, socketTimeout);
-        boolean owns = client == null;
-        S3Client s3 = client != null ? client : buildClient(settings);
-        S3BackupTarget target = new S3BackupTarget(settings, s3, owns);
-        if (verifyOnOpen) {
-            try {
-                target.verify();
-            } catch (RuntimeException e) {
-                target.close();
-                throw e;
-            }
-        }
-        return target;
+        return problems;
     }
 
     private S3Client buildClient(S3Settings s) {

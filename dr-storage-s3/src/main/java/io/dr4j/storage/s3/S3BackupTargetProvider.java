@@ -120,7 +120,8 @@ public final class S3BackupTargetProvider implements BackupTargetProvider {
             c.get("profile").ifPresent(b::profile);
         });
         if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems, null);
+            problems.addAll(b.validate());
+            throw new ConfigurationException(problems.stream().distinct().toList(), null);
         }
         return b;
     }
