@@ -168,12 +168,12 @@ public final class S3BackupTarget implements BackupTarget {
             return InputStream.nullInputStream();
         }
         try {
-            return s3.getObject(b -> {
+            return new S3ResumingInputStream(this, key, range.offset(), s3.getObject(b -> {
                 b.bucket(location.bucket()).key(objectKey);
                 if (!range.isAll()) {
                     b.range("bytes=" + range.offset() + "-" + (range.length() < 0 ? "" : range.lastInclusive()));
                 }
-            });
+            }));
         } catch (SdkException e) {
             if (S3Errors.isNotFound(e) || S3Errors.code(e).equals("NoSuchKey")) {
                 throw new ObjectNotFoundException(key, location.toString(), e);

@@ -47,6 +47,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 final class S3ObjectWriter extends ObjectWriter {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectWriter.class);
     private static final int INITIAL_BUFFER = 64 * 1024;
+    /** S3's limit on the number of parts of one upload. */
+    static final int MAX_PARTS = 10_000;
 
     private final S3BackupTarget target;
     private final String key;
@@ -70,11 +72,24 @@ final class S3ObjectWriter extends ObjectWriter {
         this.key = key;
         this.objectKey = target.location.objectKey(key);
         this.options = options;
-        this.partSize = (int) Math.min(target.settings.partSize(), Integer.MAX_VALUE - 16);
+        this.partSize = partSizeFor(target.settings.partSize(), options.sizeHint());
         this.maxBuffers = target.settings.concurrency();
         this.free = new ArrayBlockingQueue<>(maxBuffers);
         this.retainUntil = target.retainUntil(options);
         this.current = newBuffer(0);
+    }
+
+    /**
+     * The configured part size, raised when the size hint says the object would need more than S3's 10,000 parts
+     * (the multipart limit), and capped below 2 GiB per buffer.
+     */
+    static int partSizeFor(long configured, long sizeHint) {
+        long size = configured;
+        if (sizeHint > 0 && (sizeHint + size - 1) / size > MAX_PARTS - 100) {
+            size = (sizeHint + MAX_PARTS - 101) / (MAX_PARTS - 100);
+            size = (size + 1024 * 1024 - 1) / (1024 * 1024) * (1024 * 1024);
+        }
+        return (int) Math.min(size, Integer.MAX_VALUE - 1024 * 1024);
     }
 
     /** Bytes of part buffers this writer has allocated (for tests: never above partSize × concurrency). */
@@ -99,6 +114,13 @@ final class S3ObjectWriter extends ObjectWriter {
     }
 
     private void sendPart() throws IOException {
+        failFast();
+        if (nextPart > MAX_PARTS) {
+            abort();
+            throw new StorageException("Object " + key + " in " + target.location + " is larger than "
+                    + MAX_PARTS + " parts of " + partSize + " bytes, S3's multipart limit. Raise dr.storage.s3.part-size "
+                    + "or pass the expected size as WriteOptions.sizeHint");
+        }
         try {
             if (uploadId == null) {
                 uploadId = target.s3.createMultipartUpload(createRequest()).uploadId();

@@ -138,6 +138,54 @@ class S3BackupTargetContractIT {
                 .isEqualTo(java.util.Arrays.copyOfRange(data, 5 * 1024 * 1024 - 10, 5 * 1024 * 1024 + 10));
     }
 
+    @Test
+    @DisplayName("a download whose connection breaks mid-stream resumes with Range + If-Match and returns identical bytes")
+    void resumesBrokenDownload() throws IOException {
+        byte[] data = random(3 * 1024 * 1024, 9);
+        target.put("resume.bin", new ByteArrayInputStream(data), WriteOptions.createNew());
+        List<String> gets = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger broken = new AtomicInteger();
+        ExecutionInterceptor breakFirstGet = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.s3.model.GetObjectRequest) {
+                    gets.add(context.httpRequest().firstMatchingHeader("Range").orElse("-") + " "
+                            + context.httpRequest().firstMatchingHeader("If-Match").orElse("-"));
+                }
+            }
+
+            @Override
+            public java.util.Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context,
+                                                                              ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.s3.model.GetObjectRequest g
+                        && g.ifMatch() == null && broken.getAndIncrement() == 0) {
+                    return context.responseBody().map(body -> new java.io.FilterInputStream(body) {
+                        long left = 1_000_000;
+
+                        @Override
+                        public int read(byte[] b, int off, int len) throws IOException {
+                            if (left <= 0) {
+                                throw new java.net.SocketException("Connection reset (injected)");
+                            }
+                            int n = super.read(b, off, (int) Math.min(len, left));
+                            left -= Math.max(n, 0);
+                            return n;
+                        }
+                    });
+                }
+                return context.responseBody();
+            }
+        };
+        try (S3BackupTarget flaky = server.target(BUCKET, prefix).addInterceptor(breakFirstGet).build()) {
+            assertThat(read(flaky.get("resume.bin"))).isEqualTo(data);
+            assertThat(read(flaky.get("resume.bin", ByteRange.of(100, 2_000_000))))
+                    .isEqualTo(java.util.Arrays.copyOfRange(data, 100, 2_000_100));
+        }
+        assertThat(broken.get()).isGreaterThanOrEqualTo(1);
+        assertThat(gets).hasSize(3);
+        assertThat(gets.get(1)).startsWith("bytes=1000000-" + (data.length - 1)).doesNotEndWith(" -");
+    }
+
     @Nested
     @DisplayName("ranged reads")
     class Ranges {
