@@ -13,12 +13,15 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.dr4j.core.ConfigurationException;
+import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.Capability;
 import io.dr4j.core.storage.ObjectAlreadyExistsException;
 import io.dr4j.core.storage.ObjectInfo;
 import io.dr4j.core.storage.StorageSelfTest;
 import io.dr4j.core.storage.WriteOptions;
+import io.dr4j.tck.BackupTargetContractTest;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -26,14 +29,24 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Opt-in: runs against a real S3 (or S3-compatible) bucket when {@code DR_IT_S3_BUCKET} is set. Credentials come
+ * Opt-in: the whole dr-tck kit plus S3 specifics against a real S3 (or S3-compatible) bucket when {@code DR_IT_S3_BUCKET} is set. Credentials come
  * from the AWS default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, instance role). Optional:
  * {@code DR_IT_S3_REGION}, {@code DR_IT_S3_ENDPOINT} + {@code DR_IT_S3_PATH_STYLE=true} for compatible stores,
  * {@code DR_IT_S3_LOCK_BUCKET}: a bucket created with Object Lock, for the immutability tests.
  */
 @EnabledIfEnvironmentVariable(named = "DR_IT_S3_BUCKET", matches = ".+")
-class S3RealIT {
+class S3RealIT extends BackupTargetContractTest {
     static final String BUCKET = System.getenv("DR_IT_S3_BUCKET");
+
+    @Override
+    protected BackupTarget createTarget() {
+        return builder(BUCKET).build();
+    }
+
+    @AfterEach
+    void removeObjects() {
+        target.listAll("").forEach(o -> target.delete(o.key()));
+    }
 
     static S3BackupTargetBuilder builder(String bucket) {
         S3BackupTargetBuilder b = S3BackupTarget.builder()
