@@ -30,6 +30,7 @@ final class S3ProxyServer implements AutoCloseable {
                 .blobStore(BlobStores.create(provider, props))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .stopTimeout(500)
                 .build();
         proxy.start();
         long deadline = System.currentTimeMillis() + 10_000;
