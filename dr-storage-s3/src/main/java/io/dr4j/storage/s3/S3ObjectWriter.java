@@ -226,6 +226,10 @@ final class S3ObjectWriter extends ObjectWriter {
             return new ObjectInfo(key, size, Instant.now(), r.eTag(), options.metadata(), retainUntil);
         } catch (SdkException e) {
             if (conditional && S3Errors.isPreconditionFailed(e)) {
+                ObjectInfo ours = ownEarlierAttempt(e, () -> "\"" + md5Hex(current.data, 0, current.size) + "\"");
+                if (ours != null) {
+                    return ours;
+                }
                 throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
             }
             if (conditional && S3Errors.isNotImplemented(e)) {
@@ -273,8 +277,14 @@ final class S3ObjectWriter extends ObjectWriter {
             log.debug("Completed multipart upload of {}: {} parts, {} bytes", objectKey, done.size(), size);
             return new ObjectInfo(key, size, Instant.now(), r.eTag(), options.metadata(), retainUntil);
         } catch (SdkException e) {
-            if (conditional && S3Errors.isPreconditionFailed(e)) {
-                throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
+            if (conditional && (S3Errors.isPreconditionFailed(e) || S3Errors.code(e).equals("NoSuchUpload"))) {
+                ObjectInfo ours = ownEarlierAttempt(e, () -> multipartEtag(done));
+                if (ours != null) {
+                    return ours;
+                }
+                if (S3Errors.isPreconditionFailed(e)) {
+                    throw new ObjectAlreadyExistsException(key, target.location.toString(), e);
+                }
             }
             if (conditional && S3Errors.isNotImplemented(e)) {
                 target.conditionalWritesUnsupported(key, e, true);
@@ -283,6 +293,58 @@ final class S3ObjectWriter extends ObjectWriter {
                 return info;
             }
             throw target.error("complete the multipart upload of", key, "s3:PutObject", e);
+        }
+    }
+
+    /**
+     * A create-only request that the SDK retried (its first response was lost: a 5xx or a broken connection after
+     * the store had already stored the object) is answered 412. When the object now stored has exactly our size and
+     * ETag, it is this writer's own earlier attempt: the write succeeded. Anything else is someone else's object.
+     */
+    private @Nullable ObjectInfo ownEarlierAttempt(SdkException e,
+                                                   java.util.function.Supplier<@Nullable String> etagOfOurs) {
+        Integer attempts = e.numAttempts();
+        if (attempts == null || attempts < 2) {
+            return null;
+        }
+        String expectedEtag = etagOfOurs.get();
+        if (expectedEtag == null) {
+            return null;
+        }
+        java.util.Optional<ObjectInfo> stored = target.stat(key);
+        if (stored.isPresent() && stored.get().size() == size && expectedEtag.equals(stored.get().etag())) {
+            log.debug("Create-only write of {} was retried after its first attempt had succeeded; ETag {} matches",
+                    objectKey, expectedEtag);
+            return new ObjectInfo(key, size, stored.get().lastModified(), stored.get().etag(), options.metadata(),
+                    retainUntil);
+        }
+        return null;
+    }
+
+    private static String md5Hex(byte[] data, int off, int len) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+            md.update(data, off, len);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The ETag S3 gives a multipart object: MD5 of the parts' binary MD5s, "-" and the part count. */
+    private static @Nullable String multipartEtag(List<CompletedPart> done) {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+            for (CompletedPart p : done) {
+                String etag = p.eTag() == null ? "" : p.eTag().replace("\"", "");
+                if (etag.length() != 32) {
+                    return null; // not an MD5 (SSE-KMS, some compatible stores): cannot tell
+                }
+                md.update(java.util.HexFormat.of().parseHex(etag));
+            }
+            return "\"" + java.util.HexFormat.of().formatHex(md.digest()) + "-" + done.size() + "\"";
+        } catch (java.security.NoSuchAlgorithmException | IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -180,6 +180,78 @@ class S3BackupTargetContractIT extends BackupTargetContractTest {
         assertThat(gets.get(1)).startsWith("bytes=1000000-" + (data.length - 1)).doesNotEndWith(" -");
     }
 
+    /** Loses the first response of the given request type: the store did the work, the client sees a 500. */
+    static final class LoseFirstResponse implements ExecutionInterceptor {
+        final Class<?> type;
+        final AtomicInteger lost = new AtomicInteger();
+        final AtomicInteger sent = new AtomicInteger();
+
+        LoseFirstResponse(Class<?> type) {
+            this.type = type;
+        }
+
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+            if (type.isInstance(context.request())) {
+                sent.incrementAndGet();
+            }
+        }
+
+        @Override
+        public software.amazon.awssdk.http.SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse context,
+                                                                              ExecutionAttributes attributes) {
+            if (type.isInstance(context.request()) && context.httpResponse().isSuccessful()
+                    && lost.getAndIncrement() == 0) {
+                return context.httpResponse().toBuilder().statusCode(500).build();
+            }
+            return context.httpResponse();
+        }
+    }
+
+    @Nested
+    @DisplayName("retries")
+    class Retries {
+        @Test
+        @DisplayName("a 5xx is retried; a create-only PUT whose first success was lost is recognised as ours by its ETag")
+        void lostPutResponse() throws IOException {
+            LoseFirstResponse lose = new LoseFirstResponse(software.amazon.awssdk.services.s3.model.PutObjectRequest.class);
+            byte[] data = random(50_000, 11);
+            try (S3BackupTarget t = server.target(BUCKET, prefix).addInterceptor(lose).build()) {
+                ObjectInfo info = t.put("lost-response", new ByteArrayInputStream(data), WriteOptions.createNew());
+                assertThat(info.size()).isEqualTo(data.length);
+            }
+            assertThat(lose.sent.get()).as("sent twice: the retry met its own object (412)").isEqualTo(2);
+            assertThat(read(target.get("lost-response"))).isEqualTo(data);
+            assertThatThrownBy(() -> target.put("lost-response", new ByteArrayInputStream(data), WriteOptions.createNew()))
+                    .as("without a retry, an existing object is still refused").isInstanceOf(ObjectAlreadyExistsException.class);
+        }
+
+        @Test
+        @DisplayName("a CompleteMultipartUpload whose first success was lost is recognised as ours")
+        void lostCompleteResponse() throws IOException {
+            LoseFirstResponse lose = new LoseFirstResponse(
+                    software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest.class);
+            byte[] data = random((int) S3Settings.MIN_PART_SIZE + 1000, 12);
+            try (S3BackupTarget t = server.target(BUCKET, prefix).addInterceptor(lose).build()) {
+                t.put("lost-complete", new ByteArrayInputStream(data), WriteOptions.createNew());
+            }
+            assertThat(lose.sent.get()).isEqualTo(2);
+            assertThat(read(target.get("lost-complete"))).isEqualTo(data);
+            assertThat(openUploads()).isZero();
+        }
+
+        @Test
+        @DisplayName("a GET answered 500 once is retried transparently")
+        void getRetried() throws IOException {
+            target.put("g", new ByteArrayInputStream(new byte[] {4, 2}), WriteOptions.createNew());
+            LoseFirstResponse lose = new LoseFirstResponse(software.amazon.awssdk.services.s3.model.GetObjectRequest.class);
+            try (S3BackupTarget t = server.target(BUCKET, prefix).addInterceptor(lose).build()) {
+                assertThat(read(t.get("g"))).containsExactly(4, 2);
+            }
+            assertThat(lose.sent.get()).isEqualTo(2);
+        }
+    }
+
     @Nested
     @DisplayName("conditional create, S3 specifics")
     class S3ConditionalCreate {
