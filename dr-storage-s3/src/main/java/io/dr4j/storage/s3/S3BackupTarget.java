@@ -79,7 +79,7 @@ public final class S3BackupTarget implements BackupTarget {
         this.uploads = Executors.newFixedThreadPool(settings.concurrency(), tf);
     }
 
-    /** A builder; {@link S3BackupTargetBuilder#location(URI)} or {@link S3BackupTargetBuilder#bucket(String)} is required. */
+    /** A builder; {@link S3BackupTargetBuilder#location(URI)} (or {@code location(bucket, prefix)}) is required. */
     public static S3BackupTargetBuilder builder() {
         return new S3BackupTargetBuilder();
     }

@@ -46,7 +46,6 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 final class S3ObjectWriter extends ObjectWriter {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectWriter.class);
-    private static final int INITIAL_BUFFER = 64 * 1024;
     /** S3's limit on the number of parts of one upload. */
     static final int MAX_PARTS = 10_000;
 
@@ -226,7 +225,7 @@ final class S3ObjectWriter extends ObjectWriter {
             return new ObjectInfo(key, size, Instant.now(), r.eTag(), options.metadata(), retainUntil);
         } catch (SdkException e) {
             if (conditional && S3Errors.isPreconditionFailed(e)) {
-                ObjectInfo ours = ownEarlierAttempt(e, () -> "\"" + md5Hex(current.data, 0, current.size) + "\"");
+                ObjectInfo ours = ownEarlierAttempt(e, () -> "\"" + S3Etags.md5Hex(current.data, 0, current.size) + "\"");
                 if (ours != null) {
                     return ours;
                 }
@@ -278,7 +277,7 @@ final class S3ObjectWriter extends ObjectWriter {
             return new ObjectInfo(key, size, Instant.now(), r.eTag(), options.metadata(), retainUntil);
         } catch (SdkException e) {
             if (conditional && (S3Errors.isPreconditionFailed(e) || S3Errors.code(e).equals("NoSuchUpload"))) {
-                ObjectInfo ours = ownEarlierAttempt(e, () -> multipartEtag(done));
+                ObjectInfo ours = ownEarlierAttempt(e, () -> S3Etags.multipart(done));
                 if (ours != null) {
                     return ours;
                 }
@@ -319,33 +318,6 @@ final class S3ObjectWriter extends ObjectWriter {
                     retainUntil);
         }
         return null;
-    }
-
-    private static String md5Hex(byte[] data, int off, int len) {
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
-            md.update(data, off, len);
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The ETag S3 gives a multipart object: MD5 of the parts' binary MD5s, "-" and the part count. */
-    private static @Nullable String multipartEtag(List<CompletedPart> done) {
-        try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
-            for (CompletedPart p : done) {
-                String etag = p.eTag() == null ? "" : p.eTag().replace("\"", "");
-                if (etag.length() != 32) {
-                    return null; // not an MD5 (SSE-KMS, some compatible stores): cannot tell
-                }
-                md.update(java.util.HexFormat.of().parseHex(etag));
-            }
-            return "\"" + java.util.HexFormat.of().formatHex(md.digest()) + "-" + done.size() + "\"";
-        } catch (java.security.NoSuchAlgorithmException | IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** Check-then-write for stores without conditional writes (not atomic). */
@@ -449,39 +421,5 @@ final class S3ObjectWriter extends ObjectWriter {
             }
         }
         current.release();
-    }
-
-    /** A growable byte buffer of at most one part. */
-    private static final class PartBuffer {
-        private final AtomicLong allocated;
-        byte[] data;
-        int size;
-
-        PartBuffer(AtomicLong allocated, int capacity) {
-            this.allocated = allocated;
-            this.data = new byte[capacity];
-            allocated.addAndGet(capacity);
-        }
-
-        int append(byte[] b, int off, int len, int limit) {
-            int n = Math.min(len, limit - size);
-            if (size + n > data.length) {
-                int cap = Math.max(INITIAL_BUFFER, data.length);
-                while (cap < size + n) {
-                    cap = (int) Math.min((long) cap * 2, limit);
-                }
-                byte[] grown = java.util.Arrays.copyOf(data, cap);
-                allocated.addAndGet(cap - data.length);
-                data = grown;
-            }
-            System.arraycopy(b, off, data, size, n);
-            size += n;
-            return n;
-        }
-
-        void release() {
-            data = new byte[0];
-            size = 0;
-        }
     }
 }
