@@ -25,6 +25,7 @@ import io.dr4j.core.storage.ObjectWriter;
 import io.dr4j.core.storage.StorageSelfTest;
 import io.dr4j.core.storage.WriteOptions;
 import io.dr4j.tck.BackupTargetContractTest;
+import io.dr4j.tck.KitCapabilities;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -66,14 +67,15 @@ class GcsBackupTargetContractTest extends BackupTargetContractTest {
     protected BackupTarget createTarget() {
         storage = LocalStorageHelper.customOptions(false).getService();
         gcs = GcsBackupTarget.builder().location(BUCKET, "repo").storage(storage).chunkSize(256 * 1024).build();
-        return new WithoutCapabilities(gcs, lacking().keySet());
+        return new WithoutCapabilities(gcs, capabilities().lacking().keySet());
     }
 
     /** What the fake cannot do (see the class comment); the target itself claims these on real GCS. */
     @Override
-    protected Map<Capability, String> lacking() {
-        return Map.of(Capability.CONDITIONAL_CREATE, "LocalStorageHelper ignores ifGenerationMatch=0 on single-request "
-                + "uploads (resumable ones are checked, see conditionalCreateResumable)");
+    protected KitCapabilities capabilities() {
+        return KitCapabilities.all().without(Capability.CONDITIONAL_CREATE, "LocalStorageHelper ignores "
+                + "ifGenerationMatch=0 on single-request uploads (resumable ones are checked, see "
+                + "conditionalCreateResumable)");
     }
 
     /**
