@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ListCommand.class, InfoCommand.class, VerifyCommand.class, ExpireCommand.class,
                 RestoreDatabaseCommand.class, BackupCommand.class, RestoreCommand.class, ArchiveCommand.class,
                 WalCommands.Push.class, WalCommands.Fetch.class, DemoCommand.class,
-                StorageCommand.class},
+                StorageCommand.class, PlanCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:usage or configuration error",
                 "3:verification found problems"},
