@@ -23,14 +23,10 @@ flock 9
 
 answers() { docker -H "$HOST" info >/dev/null 2>&1; }
 
-if answers; then
-  echo "$HOST"
-  exit 0
-fi
-
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
-command -v busybox >/dev/null 2>&1 || [ -x /bin/busybox ] || need+=(busybox-static)
+# the test images need a statically linked busybox (they have no libc)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     log "missing ${need[*]} and not root: install them with: apt-get install -y ${need[*]}"
@@ -44,6 +40,10 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 # docker.io brings its own docker CLI; either one talks to this daemon
+if answers; then
+  echo "$HOST"
+  exit 0
+fi
 
 # a stale daemon from an earlier run that no longer answers
 if [ -f "$DIR/docker.pid" ]; then
@@ -65,7 +65,7 @@ if ! answers && [ ! -f "$DIR/docker.pid" ]; then
     --data-root "$DIR/data" \
     --exec-root "$DIR/exec" \
     --pidfile "$DIR/docker.pid" \
-    >"$LOG" 2>&1 </dev/null &
+    >"$LOG" 2>&1 </dev/null 9>&- &
 fi
 
 for _ in $(seq 1 120); do
