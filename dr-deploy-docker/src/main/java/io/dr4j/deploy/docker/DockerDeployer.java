@@ -153,9 +153,8 @@ public final class DockerDeployer implements Deployer {
         Map<Long, String> keptByRevision = new LinkedHashMap<>();
         for (Container c : services.kept(name)) {
             String n = ServiceResolver.name(c);
-            String rev = c.getLabels() == null ? null : c.getLabels().get(RevisionLabels.REVISION);
-            if (n.matches(".*\\.dr4j-r\\d+") && rev != null) {
-                keptByRevision.put(Long.parseLong(rev), n);
+            if (n.matches(".*\\.dr4j-r\\d+")) {
+                keptByRevision.put(Long.parseLong(n.substring(n.lastIndexOf("-r") + 2)), n);
             }
         }
         List<Revision> out = new ArrayList<>();
