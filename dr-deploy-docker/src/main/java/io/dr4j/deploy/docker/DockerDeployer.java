@@ -101,6 +101,10 @@ public final class DockerDeployer implements Deployer {
         return engine.client();
     }
 
+    DockerEngine engineForTests() {
+        return engine;
+    }
+
     /** A health check that follows the service's current container across deployments. */
     public ContainerHealthCheck healthCheck(String service) {
         Objects.requireNonNull(service, "service");
@@ -136,7 +140,7 @@ public final class DockerDeployer implements Deployer {
                                 + now.revision() + ", " + now.image() + ") with " + spec.image()
                                 + (image.id() == null ? " (not on the engine yet: it would be pulled)" : " ("
                                 + shortId(image.id()) + ")") + " as revision " + next.revision() + ", keeping "
-                                + new SuccessorSpec(current, imageConfig(current.getImageId())).explicitSettings());
+                                + successorOf(current).explicitSettings());
             }
             List<Entry> newHistory = RevisionLabels.append(history, next, cfg.historyLimit());
             return replace(spec.service(), current, history, newHistory, spec.image(), spec.healthGate(),
@@ -212,7 +216,8 @@ public final class DockerDeployer implements Deployer {
         Entry to = last(newHistory);
         String keptName = name + ".dr4j-r" + from.revision();
         boolean wasRunning = Boolean.TRUE.equals(current.getState().getRunning());
-        SuccessorSpec successor = new SuccessorSpec(current, imageConfig(current.getImageId()));
+        SuccessorSpec successor = successorOf(current);
+        Duration stopTimeout = successor.stopTimeout(cfg.stopTimeout());
         Map<String, String> labels = RevisionLabels.write(successor.ownLabels(), newHistory);
 
         removeStopped(keptName);
@@ -230,7 +235,14 @@ public final class DockerDeployer implements Deployer {
         log.info("{}: created {} revision {} ({}), stopping revision {}", service, name, to.revision(), image,
                 from.revision());
         if (wasRunning) {
-            stop(current.getId(), cfg.stopTimeout());
+            try {
+                stop(current.getId(), stopTimeout);
+            } catch (RuntimeException e) {
+                removeQuietly(newId);
+                rename(current.getId(), name);
+                throw new DeploymentException("could not stop container " + name + " to replace it ("
+                        + e.getMessage() + "); the successor was removed and nothing was changed", e);
+            }
         }
         phases.end("stop-old");
         HealthGate.Verdict verdict;
@@ -265,15 +277,26 @@ public final class DockerDeployer implements Deployer {
                             + verdict.reason() + ") and was left running because automatic rollback is off; "
                             + "roll back with rollback(\"" + service + "\")");
         }
-        stop(newId, cfg.stopTimeout());
-        removeStopped(name + ".dr4j-failed");
-        rename(newId, name + ".dr4j-failed");
-        rename(current.getId(), name);
         HealthGate.Verdict restored = new HealthGate.Verdict(true, "left stopped as it was");
-        if (wasRunning) {
-            engine.run("start container " + name, () -> engine.client().startContainerCmd(current.getId()).exec());
-            restored = new HealthGate(engine, cfg.pollInterval(), cfg.minReady()).await(current.getId(), name,
-                    gate, deadline);
+        try {
+            stop(newId, stopTimeout);
+            removeStopped(name + ".dr4j-failed");
+            rename(newId, name + ".dr4j-failed");
+            rename(current.getId(), name);
+            if (wasRunning) {
+                engine.run("start container " + name,
+                        () -> engine.client().startContainerCmd(current.getId()).exec());
+                restored = new HealthGate(engine, cfg.pollInterval(), cfg.minReady()).await(current.getId(), name,
+                        gate, deadline);
+            }
+        } catch (RuntimeException e) {
+            phases.end("rollback");
+            log.error("{}: automatic rollback failed", service, e);
+            return phases.result(service, Outcome.FAILED, revision(from, false, keptName), revision(to, false, name),
+                    "revision " + to.revision() + " (" + image + ") of " + service + " was not healthy ("
+                            + verdict.reason() + ") and the automatic rollback failed (" + e.getMessage()
+                            + "): needs a person; the previous container is " + current.getId().substring(0, 12)
+                            + ", the new one " + newId.substring(0, 12) + " (see docker ps -a)");
         }
         phases.end("rollback");
         log.warn("{}: restored revision {} ({}); {}", service, from.revision(), from.image(), restored.reason());
@@ -332,6 +355,21 @@ public final class DockerDeployer implements Deployer {
             engine.run("stop container " + id, () -> {
                 throw e;
             });
+        }
+    }
+
+    private SuccessorSpec successorOf(InspectContainerResponse c) {
+        ContainerConfig image = imageConfig(c.getImageId());
+        return new SuccessorSpec(c, image, engine.stopSettings("containers", c.getId()),
+                image == null ? new DockerEngine.StopSettings(null, null)
+                        : engine.stopSettings("images", c.getImageId()));
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            engine.client().removeContainerCmd(id).withForce(true).exec();
+        } catch (RuntimeException e) {
+            log.warn("could not remove container {}: {}", shortId(id), e.getMessage());
         }
     }
 

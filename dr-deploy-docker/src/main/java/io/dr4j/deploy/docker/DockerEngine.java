@@ -1,6 +1,7 @@
 package io.dr4j.deploy.docker;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -12,12 +13,16 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.dr4j.core.deploy.DeploymentException;
 
 import org.jspecify.annotations.Nullable;
 
 /** A docker-java client for one engine, and the translation of its failures into {@link DeploymentException}s. */
 final class DockerEngine implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final DockerClient client;
     private final String host;
 
@@ -119,6 +124,37 @@ final class DockerEngine implements AutoCloseable {
         }
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl);
+    }
+
+    /**
+     * The {@code Config.StopSignal} and {@code Config.StopTimeout} of a container or image ({@code kind} is
+     * {@code containers} or {@code images}), which docker-java's model leaves out; read from the raw inspect JSON.
+     * Empty values when the client is not docker-java's own implementation.
+     */
+    StopSettings stopSettings(String kind, String id) {
+        if (!(client instanceof DockerClientImpl impl)) {
+            return new StopSettings(null, null);
+        }
+        DockerHttpClient.Request req = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET).path("/" + kind + "/" + id + "/json").build();
+        return call("inspect " + kind + " " + id, () -> {
+            try (DockerHttpClient.Response resp = impl.getHttpClient().execute(req)) {
+                if (resp.getStatusCode() != 200) {
+                    return new StopSettings(null, null);
+                }
+                JsonNode config = JSON.readTree(resp.getBody()).path("Config");
+                JsonNode signal = config.path("StopSignal");
+                JsonNode timeout = config.path("StopTimeout");
+                return new StopSettings(signal.isTextual() && !signal.asText().isEmpty() ? signal.asText() : null,
+                        timeout.isNumber() ? timeout.intValue() : null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A container's or image's stop signal and stop timeout (seconds), null where not set. */
+    record StopSettings(@Nullable String signal, @Nullable Integer timeoutSeconds) {
     }
 
     @Override

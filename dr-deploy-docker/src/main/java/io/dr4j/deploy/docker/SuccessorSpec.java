@@ -28,21 +28,26 @@ import org.jspecify.annotations.Nullable;
  * image. Settings the old container only inherited from its image are left out, so that the new image's own
  * defaults (its ENV, CMD, HEALTHCHECK, LABELs) apply — the way {@code docker compose up} recreates a container.
  *
- * <p>Not carried over because the Engine API model of docker-java does not expose them on inspect: the
- * container's {@code StopSignal} and {@code StopTimeout}.
+ * <p>{@code StopSignal} and {@code StopTimeout} are not in docker-java's model; they are read from the raw inspect
+ * JSON ({@link DockerEngine#stopSettings}).
  */
 final class SuccessorSpec {
     private final InspectContainerResponse old;
     private final @Nullable ContainerConfig oldImage;
+    private final DockerEngine.StopSettings stop;
+    private final DockerEngine.StopSettings imageStop;
 
     /**
      * @param old      the running container
      * @param oldImage the configuration of the image it was created from; null when that image is gone (then every
      *                 setting counts as the operator's)
      */
-    SuccessorSpec(InspectContainerResponse old, @Nullable ContainerConfig oldImage) {
+    SuccessorSpec(InspectContainerResponse old, @Nullable ContainerConfig oldImage, DockerEngine.StopSettings stop,
+                  DockerEngine.StopSettings imageStop) {
         this.old = old;
         this.oldImage = oldImage;
+        this.stop = stop;
+        this.imageStop = imageStop;
     }
 
     /** The settings the operator gave (not inherited from the image) — also used for dry runs. */
@@ -53,6 +58,9 @@ final class SuccessorSpec {
         putIfSet(m, "cmd", own(c.getCmd(), img(ContainerConfig::getCmd)));
         putIfSet(m, "entrypoint", own(c.getEntrypoint(), img(ContainerConfig::getEntrypoint)));
         putIfSet(m, "healthcheck", Objects.equals(c.getHealthcheck(), imgHealth()) ? null : c.getHealthcheck());
+        putIfSet(m, "stopSignal", stop.signal() == null || stop.signal().equals(imageStop.signal())
+                ? null : stop.signal());
+        putIfSet(m, "stopTimeout", stop.timeoutSeconds());
         putIfSet(m, "user", ownString(c.getUser(), img(ContainerConfig::getUser)));
         putIfSet(m, "workingDir", ownString(c.getWorkingDir(), img(ContainerConfig::getWorkingDir)));
         HostConfig h = old.getHostConfig();
@@ -104,6 +112,12 @@ final class SuccessorSpec {
         cmd.withTty(c.getTty()).withStdinOpen(c.getStdinOpen()).withStdInOnce(c.getStdInOnce())
                 .withAttachStdin(c.getAttachStdin()).withAttachStdout(c.getAttachStdout())
                 .withAttachStderr(c.getAttachStderr());
+        if (stop.signal() != null && !stop.signal().equals(imageStop.signal())) {
+            cmd.withStopSignal(stop.signal());
+        }
+        if (stop.timeoutSeconds() != null) {
+            cmd.withStopTimeout(stop.timeoutSeconds());
+        }
         List<ExposedPort> ports = ownPorts(c);
         if (!ports.isEmpty()) {
             cmd.withExposedPorts(ports);
@@ -134,6 +148,11 @@ final class SuccessorSpec {
                     .withContainerNetwork(new ContainerNetwork().withAliases(ownAliases(e.getValue()))).exec();
         }
         return id;
+    }
+
+    /** How long the old container gets to stop: its own {@code StopTimeout}, else {@code fallback}. */
+    java.time.Duration stopTimeout(java.time.Duration fallback) {
+        return stop.timeoutSeconds() == null ? fallback : java.time.Duration.ofSeconds(stop.timeoutSeconds());
     }
 
     /** The labels the operator (or Compose) set, without the image's and without dr4j's own. */

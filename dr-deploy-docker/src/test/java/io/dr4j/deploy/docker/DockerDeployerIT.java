@@ -87,6 +87,8 @@ class DockerDeployerIT {
                     .doesNotContain("APP_VERSION=v1");
             assertThat(c2.getHostConfig().getNetworkMode()).isEqualTo("host");
             assertThat(c2.getHostConfig().getInit()).isTrue();
+            assertThat(docker.admin.engineForTests().stopSettings("containers", c2.getId()))
+                    .isEqualTo(new DockerEngine.StopSettings("SIGINT", 3));
             assertThat(c2.getHostConfig().getRestartPolicy().getName()).isEqualTo("unless-stopped");
             assertThat(c2.getConfig().getLabels())
                     .containsEntry("team", "payments")

@@ -84,11 +84,12 @@ final class TestDocker implements AutoCloseable {
 
     /**
      * Creates and starts a container like an operator would: host network, {@code PORT} in its env, an init
-     * process, restart policy unless-stopped and an operator label.
+     * process, restart policy unless-stopped, stop signal SIGINT with a 3 s stop timeout, and operator labels.
      */
     String startService(String name, String image, int port, Map<String, String> labels) {
         String id = client.createContainerCmd(image).withName(name)
                 .withEnv("PORT=" + port, "OPERATOR_SETTING=kept")
+                .withStopTimeout(3).withStopSignal("SIGINT")
                 .withLabels(labels)
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host").withInit(true)
                         .withRestartPolicy(RestartPolicy.unlessStoppedRestart()))
