@@ -179,6 +179,43 @@ class DockerDeployerIT {
     }
 
     @Test
+    @DisplayName("bind mounts and anonymous volumes survive a deployment: the successor mounts the same data")
+    void mountsSurvive() throws java.io.IOException {
+        name = "dr4j-it-" + UUID.randomUUID().toString().substring(0, 8);
+        port = TestDocker.freePort();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("dr4j-bind-");
+        String id = docker.client.createContainerCmd(TestDocker.V1).withName(name).withEnv("PORT=" + port)
+                .withVolumes(new com.github.dockerjava.api.model.Volume("/data"))
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withNetworkMode("host")
+                        .withInit(true).withBinds(new com.github.dockerjava.api.model.Bind(dir.toString(),
+                                new com.github.dockerjava.api.model.Volume("/conf"))))
+                .exec().getId();
+        docker.client.startContainerCmd(id).exec();
+        String volume = docker.inspect(name).getMounts().stream()
+                .filter(m -> m.getDestination().getPath().equals("/data")).findFirst().orElseThrow().getName();
+        assertThat(volume).isNotBlank();
+        try (DockerDeployer deployer = docker.newDeployer()) {
+            DeploymentResult r = deployer.deploy(spec(name, TestDocker.V2));
+
+            assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.DEPLOYED);
+            List<InspectContainerResponse.Mount> mounts = docker.inspect(name).getMounts();
+            assertThat(mounts).anySatisfy(m -> {
+                assertThat(m.getDestination().getPath()).isEqualTo("/data");
+                assertThat(m.getName()).as("the same volume, not a new anonymous one").isEqualTo(volume);
+            });
+            assertThat(mounts).anySatisfy(m -> {
+                assertThat(m.getDestination().getPath()).isEqualTo("/conf");
+                assertThat(m.getSource()).isEqualTo(dir.toString());
+            });
+        } finally {
+            docker.removeService(name);
+            name = null;
+            docker.client.removeVolumeCmd(volume).exec();
+            java.nio.file.Files.delete(dir);
+        }
+    }
+
+    @Test
     @DisplayName("an image that is neither present nor pullable is a clear error and nothing changes")
     void imageNotPullable() {
         start(Map.of());
