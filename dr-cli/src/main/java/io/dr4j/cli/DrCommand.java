@@ -10,8 +10,10 @@ import picocli.CommandLine.Spec;
 
 /** The root command. */
 @Command(name = "dr", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        scope = picocli.CommandLine.ScopeType.INHERIT,
         description = "dr4j: backups, WAL archiving, point-in-time recovery, deploy/rollback and recovery drills.",
-        subcommands = {ListCommand.class, InfoCommand.class},
+        subcommands = {ListCommand.class, InfoCommand.class, VerifyCommand.class, ExpireCommand.class,
+                RestoreDatabaseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:usage or configuration error",
                 "3:verification found problems"},

@@ -126,6 +126,75 @@ class CliTest {
     }
 
     @Test
+    void verifyExitsWithThreeWhenDataIsCorrupt() throws Exception {
+        oneBackup();
+        Run ok = dr("verify", "--read-data", "--repo", dir.toString());
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("read-data").contains("passed");
+        Path obj = dir.resolve("backups/20261120T020000Z-full/data/base/1/1259.zst");
+        byte[] b = java.nio.file.Files.readAllBytes(obj);
+        b[b.length - 5] ^= 0x55;
+        java.nio.file.Files.write(obj, b);
+        Run bad = dr("verify", "--read-data", "--repo", dir.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertThat(bad.out()).contains("FAILED").contains("base/1/1259.zst");
+        Run json = dr("verify", "--read-data", "--json", "--repo", dir.toString());
+        assertThat(Json.mapper().readTree(json.out()).get("passed").asBoolean()).isFalse();
+        assertThat(dr("verify", "--sample", "5", "--repo", dir.toString()).code()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void expireIsADryRunUntilConfirmed() {
+        oneBackup();
+        Repository repo = Repository.open(FileBackupTarget.of(dir), RepositoryOptions.DEFAULT);
+        BackupSession s = repo.catalog().begin("20261125T020000Z-full");
+        s.commit(new BackupManifest(1, s.id(), BackupType.FULL, null, "sys-1", "postgresql",
+                Instant.now().minusSeconds(3600), Instant.now().minusSeconds(3000), Map.of(), Map.of(), List.of(), 0, 0));
+        Run dry = dr("expire", "--policy", "keep-last:1", "--repo", dir.toString());
+        assertThat(dry.code()).isZero();
+        assertThat(dry.out()).contains("would delete").contains("Would delete 1 backups").contains("--confirm");
+        assertThat(repo.catalog().list()).hasSize(2);
+        Run real = dr("expire", "--policy", "keep-last:1", "--confirm", "--repo", dir.toString());
+        assertThat(real.out()).contains("Deleted 1 backups");
+        assertThat(repo.catalog().list()).extracting(BackupManifest::id).containsExactly("20261125T020000Z-full");
+        Run bad = dr("expire", "--policy", "forever", "--repo", dir.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("Unknown retention policy");
+    }
+
+    @Test
+    void encryptedAndMirroredRepositoriesFromConfiguration() throws Exception {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        String key = java.util.Base64.getEncoder().encodeToString(k);
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        var cfg = io.dr4j.core.config.ProviderConfig.of(Map.of("dr.repository", "mirror:" + a.toUri() + "," + b.toUri(),
+                "dr.repository.key", key));
+        try (var dr = io.dr4j.core.DisasterRecovery.configure().config(cfg).load()) {
+            Repository repo = dr.openRepository("sys-9", "postgresql");
+            BackupSession s = repo.catalog().begin("20261120T020000Z-full");
+            StoredObject o = s.writeFile("f", new ByteArrayInputStream(new byte[100]));
+            assertThat(o.key()).endsWith(".zst.enc");
+            s.commit(new BackupManifest(1, s.id(), BackupType.FULL, null, "sys-9", "postgresql", Instant.now(),
+                    Instant.now(), Map.of(), Map.of(), List.of(), 0, 0));
+        }
+        assertThat(a.resolve("repository.json")).exists();
+        assertThat(b.resolve("repository.json")).exists();
+        Run ok = dr(Map.of("DR_REPOSITORY_KEY", key), "list", "--repo", a.toString(), "--repo", b.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("20261120T020000Z-full");
+        byte[] other = new byte[32];
+        String wrong = java.util.Base64.getEncoder().encodeToString(other);
+        Run bad = dr(Map.of("DR_REPOSITORY_KEY", wrong), "list", "--repo", a.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.FAILED);
+        assertThat(bad.err()).doesNotContain(wrong).doesNotContain(key);
+        Run none = dr("list", "--repo", a.toString());
+        assertThat(none.code()).isEqualTo(ExitCode.FAILED);
+        assertThat(none.err()).contains("encrypted").contains("DR_REPOSITORY_KEY");
+    }
+
+    @Test
     void progressLinesShowRateAndEta() {
         String line = ProgressRenderer.render(new io.dr4j.core.Progress("backup", "copy", 512L << 20, 1L << 30, 10, 40,
                 java.time.Duration.ofSeconds(4)));

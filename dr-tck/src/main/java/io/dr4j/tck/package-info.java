@@ -1,4 +1,7 @@
-/** The contract test kit: abstract tests every dr4j plugin runs against its implementation. */
+/**
+ * The contract test kit: abstract JUnit 5 tests every plugin extends with its own implementation
+ * ({@link io.dr4j.tck.BackupTargetContractTest}, {@link io.dr4j.tck.ProviderRegistrationContractTest}).
+ */
 @NullMarked
 package io.dr4j.tck;
 
