@@ -267,7 +267,7 @@ final class TestDocker implements AutoCloseable {
                     "ENV APP_VERSION=" + version,
                     "LABEL io.dr4j.test.version=" + version,
                     "CMD [\"sh\", \"-c\", \"exec httpd -f -p 127.0.0.1:${PORT:-8080} -h /www\"]",
-                    "HEALTHCHECK --interval=1s --timeout=2s --retries=2 "
+                    "HEALTHCHECK --interval=1s --timeout=5s --retries=4 "
                             + "CMD wget -q -O /dev/null http://127.0.0.1:${PORT:-8080}/health || exit 1",
                     ""));
             buildContext(ctx, ref, null);
