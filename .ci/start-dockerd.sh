@@ -48,7 +48,9 @@ fi
 # a stale daemon from an earlier run that no longer answers
 if [ -f "$DIR/docker.pid" ]; then
   old=$(cat "$DIR/docker.pid" 2>/dev/null || true)
-  if [ -n "$old" ] && kill -0 "$old" 2>/dev/null; then
+  # alive and really a dockerd (not a zombie, not a reused pid)
+  if [ -n "$old" ] && [ "$(ps -o comm= -p "$old" 2>/dev/null)" = dockerd ] \
+      && [ "$(ps -o stat= -p "$old" 2>/dev/null | cut -c1)" != Z ]; then
     log "dockerd pid $old exists but does not answer yet; waiting"
   else
     rm -f "$DIR/docker.pid" "$SOCK"
