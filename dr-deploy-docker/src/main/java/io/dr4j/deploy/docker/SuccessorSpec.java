@@ -50,11 +50,12 @@ final class SuccessorSpec {
         this.imageStop = imageStop;
     }
 
-    /** The settings the operator gave (not inherited from the image) — also used for dry runs. */
+    /** The settings the operator gave (not inherited from the image), for dry runs; env by name only. */
     Map<String, Object> explicitSettings() {
         ContainerConfig c = old.getConfig();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("env", env(c));
+        // names only: env values often hold passwords and tokens
+        m.put("env", env(c).stream().map(e -> e.contains("=") ? e.substring(0, e.indexOf('=')) : e).toList());
         putIfSet(m, "cmd", own(c.getCmd(), img(ContainerConfig::getCmd)));
         putIfSet(m, "entrypoint", own(c.getEntrypoint(), img(ContainerConfig::getEntrypoint)));
         putIfSet(m, "healthcheck", Objects.equals(c.getHealthcheck(), imgHealth()) ? null : c.getHealthcheck());
