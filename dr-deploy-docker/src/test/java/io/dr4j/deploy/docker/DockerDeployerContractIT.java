@@ -1,5 +1,6 @@
 package io.dr4j.deploy.docker;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.UUID;
 
 import io.dr4j.core.deploy.Deployer;
 import io.dr4j.core.deploy.DeploymentSpec;
+import io.dr4j.core.health.HealthChecks;
 import io.dr4j.tck.DeployerContractTest;
 
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +83,6 @@ class DockerDeployerContractIT extends DeployerContractTest {
     @Override
     protected DeploymentSpec spec(String service, String image) {
         return super.spec(service, image).withHealthGate(List.of(
-                HttpHealthCheck.of("http://127.0.0.1:" + port + "/health").withTimeout(Duration.ofSeconds(2))));
+                HealthChecks.forHttp(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2))));
     }
 }

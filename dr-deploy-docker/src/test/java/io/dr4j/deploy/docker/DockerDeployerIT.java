@@ -3,6 +3,7 @@ package io.dr4j.deploy.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ import io.dr4j.core.deploy.Revision;
 import io.dr4j.core.deploy.RollbackRequest;
 import io.dr4j.core.deploy.spi.DeployerProvider;
 import io.dr4j.core.health.HealthCheck;
+import io.dr4j.core.health.HealthChecks;
 import io.dr4j.core.health.HealthStatus;
 import io.dr4j.core.spi.Providers;
 
@@ -66,7 +68,8 @@ class DockerDeployerIT {
     private DeploymentSpec spec(String service, String image) {
         return DeploymentSpec.of(service, image).withDeadline(Duration.ofSeconds(30))
                 .withChangeCause("release " + image.substring(image.indexOf(':') + 1))
-                .withHealthGate(List.<HealthCheck>of(HttpHealthCheck.of("http://127.0.0.1:" + port + "/health")));
+                .withHealthGate(List.<HealthCheck>of(HealthChecks.forHttp(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .bodyContains("ok")));
     }
 
     @Test
