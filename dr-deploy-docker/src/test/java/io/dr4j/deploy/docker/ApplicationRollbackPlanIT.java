@@ -81,4 +81,47 @@ class ApplicationRollbackPlanIT {
                     });
         }
     }
+
+    @Test
+    @DisplayName("the application-rollback drill on Docker: a bad release, the plan, the report with the measured RTO")
+    void drillOnDocker(@org.junit.jupiter.api.io.TempDir java.nio.file.Path reports) throws Exception {
+        name = "dr4j-drill-" + UUID.randomUUID().toString().substring(0, 8);
+        int port = TestDocker.freePort();
+        docker.startService(name, TestDocker.V1, port, Map.of());
+        try (DockerDeployer deployer = docker.newDeployer()) {
+            List<HealthCheck> app = List.of(HealthChecks.forHttp(URI.create("http://127.0.0.1:" + port + "/version"))
+                    .bodyContains("v1").timeout(Duration.ofSeconds(2)));
+            io.dr4j.core.plan.drill.DrillEnvironment env = new io.dr4j.core.plan.drill.DrillEnvironment() {
+                @Override
+                public String description() {
+                    return "local Docker engine, service " + name;
+                }
+
+                @Override
+                public java.time.Instant simulate() {
+                    // the bad release: healthy by its own HEALTHCHECK, wrong for the users
+                    java.time.Instant at = java.time.Instant.now();
+                    assertThat(deployer.deploy(DeploymentSpec.of(name, TestDocker.V2).withDeadline(Duration.ofSeconds(30)))
+                            .outcome()).isEqualTo(Outcome.DEPLOYED);
+                    return at;
+                }
+
+                @Override
+                public List<String> verify(PlanResult result) {
+                    return docker.runs(name, TestDocker.V1) ? List.of() : List.of(name + " does not run v1");
+                }
+            };
+            io.dr4j.core.plan.drill.DrillResult d = io.dr4j.core.plan.drill.DrillRunner.of(
+                    PlanRunner.builder().approver(Approvers.autoApprove("drill")).build(), reports)
+                    .run(new io.dr4j.core.plan.drill.Drill("application rollback on Docker",
+                            ApplicationRollback.builder().deployer(deployer).healthChecks(app)
+                                    .rollbackDeadline(Duration.ofSeconds(30))
+                                    .verifyRetry(new RetryPolicy(3, Duration.ofMillis(200), 1, Duration.ofMillis(200)))
+                                    .monitor(Duration.ofSeconds(1), Duration.ofMillis(250)).build(),
+                            env, Map.of("service", name)));
+            assertThat(d.passed()).as(d.findings().toString()).isTrue();
+            assertThat(d.files()).hasSize(2).allSatisfy(f -> assertThat(f).exists());
+            assertThat(new String(java.nio.file.Files.readAllBytes(d.files().get(0)))).contains("\"drill\" : true");
+        }
+    }
 }
