@@ -113,7 +113,7 @@ public final class KubernetesDeployer implements Deployer {
         Container container = Templates.containers(w.template()).get(idx);
         Revision from = current(w.history());
         if (spec.image().equals(container.getImage())) {
-            return result(ref, Outcome.UNCHANGED, from, from, "container '" + container.getName() + "' of " + ref
+            return result(spec.service(), Outcome.UNCHANGED, from, from, "container '" + container.getName() + "' of " + ref
                     + " already runs " + spec.image() + "; nothing to deploy", phases, start);
         }
         Target snapshot = w.snapshot();
@@ -137,7 +137,7 @@ public final class KubernetesDeployer implements Deployer {
             phases.put("health", Duration.between(t, Instant.now()));
             if (health.up()) {
                 Revision to = current(safeHistory(w));
-                return result(ref, Outcome.DEPLOYED, from, to, "deployed " + spec.image() + " to " + ref
+                return result(spec.service(), Outcome.DEPLOYED, from, to, "deployed " + spec.image() + " to " + ref
                         + (to == null ? "" : " (revision " + to.number() + ")"), phases, start);
             }
             failure = "the health gate was not UP within " + spec.deadline() + ": " + health.summary();
@@ -146,7 +146,7 @@ public final class KubernetesDeployer implements Deployer {
         }
         log.warn("Deploy of {} to {} failed: {}", spec.image(), ref, failure);
         if (!spec.autoRollback()) {
-            return result(ref, Outcome.FAILED, from, current(safeHistory(w)), "deploy of " + spec.image() + " to " + ref
+            return result(spec.service(), Outcome.FAILED, from, current(safeHistory(w)), "deploy of " + spec.image() + " to " + ref
                     + " failed: " + failure + "; automatic rollback is off, the new revision was left in place "
                     + "(roll back with rollback(\"" + spec.service() + "\"))", phases, start);
         }
@@ -155,10 +155,10 @@ public final class KubernetesDeployer implements Deployer {
         phases.put("rollback", Duration.between(t, Instant.now()));
         Revision after = current(safeHistory(w));
         if (rollbackProblem == null) {
-            return result(ref, Outcome.ROLLED_BACK, from, after, "deploy of " + spec.image() + " to " + ref
+            return result(spec.service(), Outcome.ROLLED_BACK, from, after, "deploy of " + spec.image() + " to " + ref
                     + " failed: " + failure + "; rolled back to " + describe(after, snapshot), phases, start);
         }
-        return result(ref, Outcome.FAILED, from, after, "deploy of " + spec.image() + " to " + ref + " failed: "
+        return result(spec.service(), Outcome.FAILED, from, after, "deploy of " + spec.image() + " to " + ref + " failed: "
                 + failure + "; the automatic rollback failed too: " + rollbackProblem
                 + "; needs a person (kubectl rollout status/history " + kindArg(w) + " -n " + ref.namespace() + ")",
                 phases, start);
@@ -179,7 +179,7 @@ public final class KubernetesDeployer implements Deployer {
         Target target = w.target(request.toRevision());
         Revision from = current(w.history());
         if (request.dryRun()) {
-            return result(ref, Outcome.DRY_RUN, from, from, "would roll back " + w.kindText() + " " + ref + " from "
+            return result(service, Outcome.DRY_RUN, from, from, "would roll back " + w.kindText() + " " + ref + " from "
                     + describe(from) + " to revision " + target.revision() + " (" + Templates.images(target.template())
                     + ", from " + target.source() + ")" + (w.paused() ? "; but it is paused and must be resumed first"
                     : ""), phases, start);
@@ -190,7 +190,7 @@ public final class KubernetesDeployer implements Deployer {
                     + "' and try again");
         }
         if (w.matches(target)) {
-            return result(ref, Outcome.UNCHANGED, from, from, "skipped rollback of " + ref
+            return result(service, Outcome.UNCHANGED, from, from, "skipped rollback of " + ref
                     + " (current template already matches revision " + target.revision() + ")", phases, start);
         }
         Instant t = Instant.now();
@@ -214,11 +214,11 @@ public final class KubernetesDeployer implements Deployer {
         }
         Revision to = current(safeHistory(w));
         if (problem == null) {
-            return result(ref, Outcome.ROLLBACK_COMPLETED, from, to, "rolled back " + ref + " to revision "
+            return result(service, Outcome.ROLLBACK_COMPLETED, from, to, "rolled back " + ref + " to revision "
                     + target.revision() + " (" + Templates.images(target.template()) + ")"
                     + (to == null ? "" : ", now revision " + to.number()), phases, start);
         }
-        return result(ref, Outcome.FAILED, from, to, "rollback of " + ref + " to revision " + target.revision()
+        return result(service, Outcome.FAILED, from, to, "rollback of " + ref + " to revision " + target.revision()
                 + " was applied but did not become healthy: " + problem + "; needs a person", phases, start);
     }
 
@@ -312,10 +312,10 @@ public final class KubernetesDeployer implements Deployer {
         return w.kindText().toLowerCase(java.util.Locale.ROOT) + "/" + w.ref().name();
     }
 
-    private static DeploymentResult result(WorkloadRef ref, Outcome outcome, @Nullable Revision from,
+    private static DeploymentResult result(String service, Outcome outcome, @Nullable Revision from,
                                            @Nullable Revision to, String message, Map<String, Duration> phases,
                                            Instant start) {
-        return new DeploymentResult(ref.namespace() + "/" + ref.name(), outcome, from, to, message, phases,
+        return new DeploymentResult(service, outcome, from, to, message, phases,
                 Duration.between(start, Instant.now()));
     }
 

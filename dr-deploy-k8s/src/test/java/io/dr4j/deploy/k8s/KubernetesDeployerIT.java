@@ -20,11 +20,8 @@ class KubernetesDeployerIT extends KubernetesDeployerCases {
 
     @Override
     protected KubernetesClient newClient() {
-        try (KubernetesDeployer d = KubernetesDeployer.builder().context(System.getenv("DR4J_IT_CONTEXT")).build()) {
-            // the deployer built its own client from KUBECONFIG; take a fresh one with the same configuration
-            return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
-                    .withConfig(d.client().getConfiguration()).build();
-        }
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(io.fabric8.kubernetes.client.Config.autoConfigure(System.getenv("DR4J_IT_CONTEXT"))).build();
     }
 
     @Override
