@@ -199,14 +199,14 @@ final class DeploymentWorkload extends Workload {
             });
         }
         return new Target(revision, Templates.withoutHash(json, rs.getSpec().getTemplate()), annotations,
-                "ReplicaSet " + rs.getMetadata().getName());
+                "ReplicaSet " + rs.getMetadata().getName(), null);
     }
 
     @Override
     Target snapshot() {
         Map<String, String> annotations = new LinkedHashMap<>(annotations());
         return new Target(DeploymentWorkload.revisionOf(deployment), json.clone(template()), annotations,
-                "Deployment " + ref + " before the deploy");
+                "Deployment " + ref + " before the deploy", null);
     }
 
     @Override

@@ -199,7 +199,7 @@ public final class KubernetesDeployer implements Deployer {
         log.info("Rolling back {} {} to revision {} from {}", w.kindText(), ref, target.revision(), target.source());
         Instant deadline = Instant.now().plus(request.deadline());
         t = Instant.now();
-        RolloutState state = awaitRollout(w, deadline);
+        RolloutState state = awaitRollout(w, deadline, target);
         phases.put("rollout", Duration.between(t, Instant.now()));
         String problem = null;
         if (state.state() != RolloutState.State.DONE) {
@@ -241,12 +241,20 @@ public final class KubernetesDeployer implements Deployer {
     }
 
     private RolloutState awaitRollout(Workload w, Instant deadline) {
+        return awaitRollout(w, deadline, null);
+    }
+
+    private RolloutState awaitRollout(Workload w, Instant deadline, @Nullable Target restored) {
         RolloutState last = RolloutState.progressing("not checked yet");
         try {
             while (true) {
-                last = w.reload().rolloutState();
+                Workload fresh = w.reload();
+                last = fresh.rolloutState();
                 if (last.state() != RolloutState.State.PROGRESSING) {
                     return last;
+                }
+                if (restored != null) {
+                    fresh.unstick(restored);
                 }
                 if (!Instant.now().plus(pollInterval).isBefore(deadline)) {
                     return RolloutState.failed("the rollout did not complete before the deadline: " + last.message());
@@ -277,7 +285,7 @@ public final class KubernetesDeployer implements Deployer {
         } catch (DeploymentException e) {
             return e.getMessage();
         }
-        RolloutState s = awaitRollout(w, deadline);
+        RolloutState s = awaitRollout(w, deadline, snapshot);
         return s.state() == RolloutState.State.DONE ? null : s.message();
     }
 

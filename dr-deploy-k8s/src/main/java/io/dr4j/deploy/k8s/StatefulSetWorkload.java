@@ -10,6 +10,7 @@ import java.util.Optional;
 import io.dr4j.core.deploy.DeploymentException;
 import io.dr4j.core.deploy.Revision;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -18,6 +19,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A StatefulSet: history from the ControllerRevisions it owns. Each revision's {@code data} is the patch
@@ -26,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class StatefulSetWorkload extends Workload {
     private static final String RESOURCE = "statefulsets.apps";
+    private static final String REVISION_HASH_LABEL = "controller-revision-hash";
+    private static final Logger log = LoggerFactory.getLogger(StatefulSetWorkload.class);
 
     private final StatefulSet set;
 
@@ -152,19 +157,51 @@ final class StatefulSetWorkload extends Workload {
             throw new DeploymentException("revision " + toRevision + " not found in the rollout history of StatefulSet "
                     + ref + "; known revisions: " + revisionList(history()));
         }
-        return new Target(revisionOf(found), templateOf(found), null, "ControllerRevision " + found.getMetadata().getName());
+        String crName = found.getMetadata().getName();
+        return new Target(revisionOf(found), templateOf(found), null, "ControllerRevision " + crName, crName);
     }
 
     @Override
     Target snapshot() {
         long rev = 0;
+        String crName = null;
         for (Revision r : history()) {
             if (r.current()) {
                 rev = r.number();
+                crName = r.details().get("controllerRevision");
             }
         }
         return new Target(rev, json.clone(template()), new LinkedHashMap<>(annotations()),
-                "StatefulSet " + ref + " before the deploy");
+                "StatefulSet " + ref + " before the deploy", crName);
+    }
+
+    @Override
+    void unstick(Target restored) {
+        StatefulSetStatus st = set.getStatus();
+        long generation = set.getMetadata().getGeneration() == null ? 0 : set.getMetadata().getGeneration();
+        if (restored.sourceName() == null || st == null || st.getObservedGeneration() == null
+                || st.getObservedGeneration() < generation || !restored.sourceName().equals(st.getUpdateRevision())) {
+            return; // the controller has not taken up the restored template yet: a deleted pod would come back broken
+        }
+        var selector = set.getSpec().getSelector();
+        List<Pod> pods = api.call("list", "pods", ref.namespace(), () -> api.client().pods()
+                .inNamespace(ref.namespace()).withLabelSelector(selector).list().getItems());
+        for (Pod p : pods) {
+            Map<String, String> labels = p.getMetadata().getLabels();
+            String hash = labels == null ? null : labels.get(REVISION_HASH_LABEL);
+            if (hash != null && !hash.equals(restored.sourceName()) && ownedBy(p)
+                    && p.getMetadata().getDeletionTimestamp() == null && !ready(p)) {
+                log.info("Deleting pod {} of StatefulSet {}: it never became Ready at revision {} and the controller "
+                        + "will not replace it by itself", p.getMetadata().getName(), ref, hash);
+                api.run("delete", "pods", ref.namespace(), () -> api.client().pods().inNamespace(ref.namespace())
+                        .withName(p.getMetadata().getName()).delete());
+            }
+        }
+    }
+
+    private static boolean ready(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     @Override

@@ -86,6 +86,14 @@ abstract sealed class Workload permits DeploymentWorkload, StatefulSetWorkload {
 
     abstract RolloutState rolloutState();
 
+    /**
+     * Called while a restored revision rolls out. StatefulSets need it: their controller does not replace a pod that
+     * never became Ready (the "forced rollback" case of the Kubernetes docs), so such pods of another revision are
+     * deleted once the controller has seen the restored template. Deployments need nothing.
+     */
+    void unstick(Target restored) {
+    }
+
     /** A target made from this workload as it is now: what an automatic rollback restores. */
     abstract Target snapshot();
 
@@ -156,9 +164,11 @@ abstract sealed class Workload permits DeploymentWorkload, StatefulSetWorkload {
      * @param revision    the revision number restored (0 for a snapshot taken before a deploy)
      * @param template    the pod template, without the pod-template-hash label
      * @param annotations annotations to set on the workload, or null to leave them (StatefulSet rollback)
-     * @param source      the ReplicaSet or ControllerRevision it came from
+     * @param source      the ReplicaSet or ControllerRevision it came from, for messages
+     * @param sourceName  the ControllerRevision's name (StatefulSet), null otherwise
      */
-    record Target(long revision, PodTemplateSpec template, @Nullable Map<String, String> annotations, String source) {
+    record Target(long revision, PodTemplateSpec template, @Nullable Map<String, String> annotations, String source,
+                  @Nullable String sourceName) {
     }
 
     /** The rollout as {@code kubectl rollout status} sees it. */

@@ -270,11 +270,6 @@ final class ControllerSimulation implements AutoCloseable {
         String ns = s.getMetadata().getNamespace();
         long gen = s.getMetadata().getGeneration();
         int want = s.getSpec().getReplicas() == null ? 1 : s.getSpec().getReplicas();
-        Progress p = progress.merge(s.getMetadata().getUid(), new Progress(gen, 0),
-                (old, n) -> old.generation() == gen ? new Progress(gen, old.ticks() + 1) : n);
-        if (p.ticks() > 8) {
-            return;
-        }
         PodTemplateSpec tpl = s.getSpec().getTemplate();
         List<ControllerRevision> owned = new ArrayList<>();
         for (ControllerRevision cr : client.apps().controllerRevisions().inNamespace(ns).list().getItems()) {
@@ -305,23 +300,73 @@ final class ControllerSimulation implements AutoCloseable {
             update = client.apps().controllerRevisions().inNamespace(ns).withName(update.getMetadata().getName())
                     .patch(PatchContext.of(PatchType.JSON_MERGE), json.asJson(Map.of("revision", max + 1)));
         }
-        String current = s.getStatus() == null || s.getStatus().getCurrentRevision() == null
-                ? update.getMetadata().getName() : s.getStatus().getCurrentRevision();
-        boolean bad = Templates.containers(tpl).stream().anyMatch(c -> badImages.contains(c.getImage()));
-        StatefulSetStatusBuilder st = new StatefulSetStatusBuilder().withObservedGeneration(gen).withReplicas(want)
-                .withUpdateRevision(update.getMetadata().getName());
-        if (p.ticks() < 2 || bad) {
-            st.withCurrentRevision(current).withReadyReplicas(bad ? want - 1 : want).withUpdatedReplicas(bad ? 1 : 0)
-                    .withCurrentReplicas(bad ? want - 1 : want);
-        } else {
-            st.withCurrentRevision(update.getMetadata().getName()).withReadyReplicas(want).withUpdatedReplicas(want)
-                    .withCurrentReplicas(want).withAvailableReplicas(want);
+        String updateName = update.getMetadata().getName();
+        // pods <name>-<ordinal>; RollingUpdate in reverse ordinal order, one pod per tick, and - like the real
+        // controller - it waits for every pod to be Ready first: a pod that never became Ready blocks it for good
+        Map<Integer, Pod> pods = new HashMap<>();
+        for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
+            if (owns(s, pod) && pod.getMetadata().getDeletionTimestamp() == null) {
+                String n = pod.getMetadata().getName();
+                pods.put(Integer.parseInt(n.substring(n.lastIndexOf('-') + 1)), pod);
+            }
         }
+        boolean changed = false;
+        for (int i = 0; i < want && !changed; i++) {
+            if (!pods.containsKey(i)) {
+                pods.put(i, stsPod(s, i, updateName, !isBad(tpl)));
+                changed = true;
+            }
+        }
+        boolean allReady = pods.values().stream().allMatch(ControllerSimulation::ready);
+        if (!changed && allReady) {
+            for (int i = want - 1; i >= 0; i--) {
+                Pod pod = pods.get(i);
+                if (!updateName.equals(pod.getMetadata().getLabels().get("controller-revision-hash"))) {
+                    client.pods().inNamespace(ns).resource(pod).delete();
+                    pods.put(i, stsPod(s, i, updateName, !isBad(tpl)));
+                    break;
+                }
+            }
+        }
+        int ready = (int) pods.values().stream().filter(ControllerSimulation::ready).count();
+        int updated = (int) pods.values().stream()
+                .filter(pod -> updateName.equals(pod.getMetadata().getLabels().get("controller-revision-hash"))).count();
+        String current = s.getStatus() == null || s.getStatus().getCurrentRevision() == null
+                ? updateName : s.getStatus().getCurrentRevision();
+        if (updated == want && ready == want) {
+            current = updateName;
+        }
+        StatefulSetStatusBuilder st = new StatefulSetStatusBuilder().withObservedGeneration(gen).withReplicas(want)
+                .withUpdateRevision(updateName).withCurrentRevision(current).withReadyReplicas(ready)
+                .withAvailableReplicas(ready).withUpdatedReplicas(updated).withCurrentReplicas(want - updated);
         StatefulSet fresh = client.apps().statefulSets().inNamespace(ns).withName(s.getMetadata().getName()).get();
-        if (fresh != null && fresh.getMetadata().getGeneration() == gen) {
+        if (fresh != null && fresh.getMetadata().getGeneration() == gen && !st.build().equals(fresh.getStatus())) {
             fresh.setStatus(st.build());
             client.apps().statefulSets().inNamespace(ns).resource(fresh).updateStatus();
         }
+    }
+
+    private Pod stsPod(StatefulSet s, int ordinal, String revisionName, boolean ready) {
+        String ns = s.getMetadata().getNamespace();
+        ControllerRevision cr = client.apps().controllerRevisions().inNamespace(ns).withName(revisionName).get();
+        PodTemplateSpec t = dataTemplate(cr);
+        Map<String, String> labels = new LinkedHashMap<>(t.getMetadata().getLabels());
+        labels.put("controller-revision-hash", revisionName);
+        labels.put("statefulset.kubernetes.io/pod-name", s.getMetadata().getName() + "-" + ordinal);
+        return client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
+                .withName(s.getMetadata().getName() + "-" + ordinal).withNamespace(ns).withLabels(labels)
+                .withOwnerReferences(owner("StatefulSet", s)).endMetadata().withSpec(t.getSpec())
+                .withNewStatus().withPhase(ready ? "Running" : "Pending").addNewCondition().withType("Ready")
+                .withStatus(ready ? "True" : "False").endCondition().endStatus().build()).create();
+    }
+
+    private boolean isBad(PodTemplateSpec t) {
+        return Templates.containers(t).stream().anyMatch(c -> badImages.contains(c.getImage()));
+    }
+
+    private static boolean ready(Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private PodTemplateSpec dataTemplate(ControllerRevision cr) {

@@ -238,7 +238,7 @@ abstract class KubernetesDeployerCases {
         };
 
         DeploymentResult r = deployer.deploy(spec("api", image(2)).withHealthGate(List.of(down))
-                .withDeadline(rolloutTimeout().plusSeconds(2)));
+                .withDeadline(rolloutTimeout()));
 
         assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(r.message()).contains("smoke-test DOWN: HTTP 500 from /health");
@@ -267,6 +267,21 @@ abstract class KubernetesDeployerCases {
         assertThatThrownBy(() -> deployer.rollback("db", RollbackRequest.toRevision(9)))
                 .isInstanceOf(DeploymentException.class)
                 .hasMessageContaining("revision 9 not found").hasMessageContaining("[2, 3]");
+    }
+
+    @Test
+    @DisplayName("a StatefulSet stuck on a pod that never gets Ready is rolled back, the stuck pod replaced")
+    void statefulSetFailedRolloutRollsBack() {
+        createStatefulSet("db", image(1));
+
+        DeploymentResult r = deployer.deploy(spec("statefulset/db", badImage())
+                .withDeadline(rolloutTimeout().dividedBy(2)));
+
+        assertThat(r.outcome()).as(r.message()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(statefulSet("db").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(image(1));
+        assertThat(r.toRevision()).extracting(Revision::image).isEqualTo(image(1));
+        awaitUp(deployer.podsReady("statefulset/db"));
     }
 
     @Test
@@ -337,7 +352,7 @@ abstract class KubernetesDeployerCases {
     protected void createStatefulSet(String name, String image) {
         client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-                .withNewSpec().withReplicas(1).withServiceName(name)
+                .withNewSpec().withReplicas(2).withServiceName(name)
                 .withNewSelector().addToMatchLabels("app", name).endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
                 .withNewSpec().withTerminationGracePeriodSeconds(0L).addNewContainer().withName("app").withImage(image)

@@ -60,6 +60,6 @@ class KubernetesDeployerTest extends KubernetesDeployerCases {
 
     @Override
     protected Duration rolloutTimeout() {
-        return Duration.ofSeconds(5);
+        return Duration.ofSeconds(10);
     }
 }
