@@ -113,8 +113,8 @@ public final class KubernetesDeployer implements Deployer {
         Container container = Templates.containers(w.template()).get(idx);
         Revision from = current(w.history());
         if (spec.image().equals(container.getImage())) {
-            return result(spec.service(), Outcome.UNCHANGED, from, from, "container '" + container.getName() + "' of " + ref
-                    + " already runs " + spec.image() + "; nothing to deploy", phases, start);
+            return result(spec.service(), Outcome.UNCHANGED, from, from, "container '" + container.getName() + "' of "
+                    + ref + " already runs " + spec.image() + "; nothing to deploy", phases, start);
         }
         Target snapshot = w.snapshot();
         String cause = spec.changeCause() != null ? spec.changeCause()
@@ -145,21 +145,22 @@ public final class KubernetesDeployer implements Deployer {
             failure = state.message();
         }
         log.warn("Deploy of {} to {} failed: {}", spec.image(), ref, failure);
+        String what = "deploy of " + spec.image() + " to " + ref + " failed: " + failure;
         if (!spec.autoRollback()) {
-            return result(spec.service(), Outcome.FAILED, from, current(safeHistory(w)), "deploy of " + spec.image() + " to " + ref
-                    + " failed: " + failure + "; automatic rollback is off, the new revision was left in place "
-                    + "(roll back with rollback(\"" + spec.service() + "\"))", phases, start);
+            return result(spec.service(), Outcome.FAILED, from, current(safeHistory(w)), what
+                    + "; automatic rollback is off, the new revision was left in place (roll back with rollback(\""
+                    + spec.service() + "\"))", phases, start);
         }
         t = Instant.now();
         String rollbackProblem = restoreAndWait(w, snapshot, Instant.now().plus(spec.deadline()));
         phases.put("rollback", Duration.between(t, Instant.now()));
         Revision after = current(safeHistory(w));
         if (rollbackProblem == null) {
-            return result(spec.service(), Outcome.ROLLED_BACK, from, after, "deploy of " + spec.image() + " to " + ref
-                    + " failed: " + failure + "; rolled back to " + describe(after, snapshot), phases, start);
+            return result(spec.service(), Outcome.ROLLED_BACK, from, after,
+                    what + "; rolled back to " + describe(after, snapshot), phases, start);
         }
-        return result(spec.service(), Outcome.FAILED, from, after, "deploy of " + spec.image() + " to " + ref + " failed: "
-                + failure + "; the automatic rollback failed too: " + rollbackProblem
+        return result(spec.service(), Outcome.FAILED, from, after, what + "; the automatic rollback failed too: "
+                + rollbackProblem
                 + "; needs a person (kubectl rollout status/history " + kindArg(w) + " -n " + ref.namespace() + ")",
                 phases, start);
     }
@@ -393,9 +394,14 @@ public final class KubernetesDeployer implements Deployer {
                 try {
                     String content = Files.readString(kubeconfig, StandardCharsets.UTF_8);
                     return Config.fromKubeconfig(context, content, kubeconfig.toString());
-                } catch (IOException | RuntimeException e) {
+                } catch (IOException e) {
+                    throw new ConfigurationException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    // the parser's text may quote the file, and the file holds credentials: name the file, not it
                     throw new ConfigurationException("cannot use kubeconfig " + kubeconfig
-                            + (context == null ? "" : " with context '" + context + "'") + ": " + e.getMessage(), e);
+                            + (context == null ? "" : " with context '" + context + "'")
+                            + ": the file is not a valid kubeconfig or lacks that context (" + e.getClass().getSimpleName()
+                            + ")", e);
                 }
             }
             if (inCluster) {

@@ -46,7 +46,15 @@ abstract sealed class Workload permits DeploymentWorkload, StatefulSetWorkload {
                 throw api.notFound(ref, "Deployment");
             }
         }
-        Optional<StatefulSetWorkload> s = StatefulSetWorkload.fetch(api, ref.withKind(WorkloadRef.Kind.STATEFULSET));
+        Optional<StatefulSetWorkload> s;
+        try {
+            s = StatefulSetWorkload.fetch(api, ref.withKind(WorkloadRef.Kind.STATEFULSET));
+        } catch (DeploymentException e) {
+            if (ref.kind() == WorkloadRef.Kind.ANY && e.getMessage() != null && e.getMessage().startsWith("forbidden")) {
+                throw api.notFound(ref, "Deployment"); // no right to look for StatefulSets: they meant a Deployment
+            }
+            throw e;
+        }
         if (s.isPresent()) {
             return s.get();
         }
@@ -155,7 +163,8 @@ abstract sealed class Workload permits DeploymentWorkload, StatefulSetWorkload {
     }
 
     protected static String revisionList(List<Revision> revisions) {
-        return revisions.isEmpty() ? "none" : revisions.stream().map(r -> Long.toString(r.number())).toList().toString();
+        return revisions.isEmpty() ? "none"
+                : revisions.stream().map(r -> Long.toString(r.number())).toList().toString();
     }
 
     /**

@@ -97,6 +97,32 @@ class KubernetesDeployerErrorsTest {
     }
 
     @Test
+    @DisplayName("a plain name without the right to read StatefulSets reports the Deployment as missing")
+    void plainNameWithoutStatefulSetRights() {
+        server.expect().get().withPath("/apis/apps/v1/namespaces/prod/statefulsets/nope")
+                .andReturn(403, forbidden("get", "statefulsets", "apps")).always();
+        assertThatThrownBy(() -> deployer.history("nope")).isInstanceOf(DeploymentException.class)
+                .hasMessageContaining("Deployment 'nope' not found in namespace 'prod'");
+        assertThatThrownBy(() -> deployer.history("sts/nope")).isInstanceOf(DeploymentException.class)
+                .hasMessageContaining("may not get statefulsets.apps");
+    }
+
+    @Test
+    @DisplayName("in-cluster configuration outside a pod is refused with the reason")
+    void inCluster() {
+        if (System.getenv("KUBERNETES_SERVICE_HOST") == null) {
+            assertThatThrownBy(() -> KubernetesDeployer.builder().inCluster(true).build())
+                    .isInstanceOf(io.dr4j.core.ConfigurationException.class)
+                    .hasMessageContaining("does not run in a pod");
+        } else {
+            try (KubernetesDeployer d = KubernetesDeployer.builder().inCluster(true).build()) {
+                assertThat(d.client().getConfiguration().getMasterUrl())
+                        .contains(System.getenv("KUBERNETES_SERVICE_PORT"));
+            }
+        }
+    }
+
+    @Test
     @DisplayName("an unreachable API server is named (host and port) and fails fast")
     void unreachable() throws Exception {
         int port;
