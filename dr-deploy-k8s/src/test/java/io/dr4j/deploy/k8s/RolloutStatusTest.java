@@ -41,7 +41,8 @@ class RolloutStatusTest {
     @Test
     @DisplayName("rollout status follows kubectl: observed generation, updated, old, available, deadline")
     void rules() {
-        assertThat(check(status(0, 2, 2, 2, 2))) // old replicas still serve: DEGRADED.extracting(HealthResult::status, HealthResult::message)
+        // old replicas still serve while the new spec is not observed yet: DEGRADED
+        assertThat(check(status(0, 2, 2, 2, 2))).extracting(HealthResult::status, HealthResult::message)
                 .containsExactly(HealthStatus.DEGRADED, "waiting for the Deployment spec update to be observed");
         assertThat(check(status(1, 2, 1, 2, 1)).message()).isEqualTo("1 of 2 new replicas have been updated");
         assertThat(check(status(1, 3, 2, 2, 2)).message()).isEqualTo("1 old replicas are pending termination");
