@@ -239,6 +239,11 @@ class KubernetesDeployerErrorsTest {
         assertThat(a.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(a.message()).contains("'nope' not found");
         assertThat(p.status()).isEqualTo(HealthStatus.DOWN);
+        HealthResult viaFactory = KubernetesHealthChecks.podsReady(client, "prod/deployment/nope").check();
+        assertThat(viaFactory.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(viaFactory.message()).contains("Deployment 'nope' not found in namespace 'prod'");
+        assertThat(KubernetesHealthChecks.deploymentAvailable(client, "prod/nope").name())
+                .isEqualTo("k8s-available:prod/nope");
     }
 
     // ------------------------------------------------------------------ fixtures
