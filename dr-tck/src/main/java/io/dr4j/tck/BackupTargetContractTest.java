@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -52,8 +51,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * }
  * }</pre>
  *
- * Stores that cannot do something declare it in {@link #lacking()} with the reason; the kit then skips the tests
- * that need it, and checks that the target does not claim the capability either.
+ * Stores that cannot do something declare it in {@link #capabilities()} with the reason; the kit then skips the
+ * tests that need it, and checks that the target does not claim the capability either.
  */
 public abstract class BackupTargetContractTest {
     /** Size of the large round trip: 200 MB, streamed from a generator and hashed on both sides. */
@@ -64,9 +63,13 @@ public abstract class BackupTargetContractTest {
     /** A new target over an empty namespace (a fresh directory, bucket prefix...). */
     protected abstract BackupTarget createTarget();
 
-    /** Capabilities this store lacks, each with the reason. The kit skips what needs them. */
-    protected Map<Capability, String> lacking() {
-        return Map.of();
+    /**
+     * What this store can do: {@link KitCapabilities#all()} by default; a store that cannot do something declares
+     * it with the reason, e.g. {@code KitCapabilities.all().without(CONDITIONAL_CREATE, "the emulator ignores
+     * If-None-Match")}. The kit skips the tests that need it.
+     */
+    protected KitCapabilities capabilities() {
+        return KitCapabilities.all();
     }
 
     /** Size of the large-object round trip; stores with slow test backends may lower it (and say why). */
@@ -88,7 +91,7 @@ public abstract class BackupTargetContractTest {
 
     /** Skips the calling test when the store declared that it lacks {@code capability}. */
     protected void requires(Capability capability) {
-        String reason = lacking().get(capability);
+        String reason = capabilities().whyLacking(capability).orElse(null);
         Assumptions.assumeTrue(reason == null, () -> "store lacks " + capability + ": " + reason);
     }
 
@@ -125,7 +128,8 @@ public abstract class BackupTargetContractTest {
     @Test
     @DisplayName("declared capabilities do not claim what the store says it lacks")
     void capabilitiesAreConsistent() {
-        assertThat(lacking().keySet()).as("capabilities declared lacking").noneMatch(target.capabilities()::contains);
+        assertThat(capabilities().lacking().keySet()).as("capabilities declared lacking")
+                .noneMatch(target.capabilities()::contains);
         assertThat(target.location()).as("location").isNotNull();
     }
 

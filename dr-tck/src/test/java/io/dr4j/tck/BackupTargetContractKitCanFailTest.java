@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.dr4j.core.storage.BackupTarget;
+import io.dr4j.core.storage.Capability;
 import io.dr4j.core.storage.FileBackupTarget;
 import io.dr4j.core.storage.ObjectWriter;
 import io.dr4j.core.storage.WriteOptions;
@@ -43,6 +44,45 @@ class BackupTargetContractKitCanFailTest {
         @Override
         protected long largeObjectSize() {
             return 1024 * 1024; // the large round trip is not what this proof is about
+        }
+    }
+
+    /** Overwrites on create-only writes, but says so: the target does not claim it, the kit declares it lacking. */
+    static class HonestOverwritingTarget extends BackupTargetContractTest {
+        @TempDir
+        Path dir;
+
+        @Override
+        protected BackupTarget createTarget() {
+            return new ForwardingBackupTarget(FileBackupTarget.of(dir)) {
+                @Override
+                public ObjectWriter newWriter(String key, WriteOptions options) {
+                    return delegate.newWriter(key, WriteOptions.replaceExisting());
+                }
+
+                @Override
+                public java.util.Set<Capability> capabilities() {
+                    return java.util.Set.of(Capability.RANGED_READ);
+                }
+            };
+        }
+
+        @Override
+        protected KitCapabilities capabilities() {
+            return KitCapabilities.all().without(Capability.CONDITIONAL_CREATE, "this store has no preconditions");
+        }
+
+        @Override
+        protected long largeObjectSize() {
+            return 1024 * 1024;
+        }
+    }
+
+    /** Declares a lack in the kit but still claims the capability on the target. */
+    static class ContradictoryTarget extends OverwritingTarget {
+        @Override
+        protected KitCapabilities capabilities() {
+            return KitCapabilities.all().without(Capability.CONDITIONAL_CREATE, "this store has no preconditions");
         }
     }
 
@@ -109,6 +149,24 @@ class BackupTargetContractKitCanFailTest {
                 "a create-only write of an existing key is refused and leaves the original intact",
                 "when two create-only writers race for one key, exactly one wins and its bytes are stored");
         assertThat(events.succeeded().count()).as("the rest of the kit passes").isGreaterThan(30);
+    }
+
+    @Test
+    @DisplayName("a store that declares a lack with its reason has those tests skipped, and passes the rest")
+    void declaredLackSkips() {
+        Events events = run(HonestOverwritingTarget.class);
+        assertThat(failedNames(events)).isEmpty();
+        assertThat(events.skipped().count() + events.aborted().count()).isEqualTo(2);
+        assertThat(events.aborted().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).map(Throwable::getMessage)
+                .orElse(""))).allMatch(m -> m.contains("this store has no preconditions"));
+    }
+
+    @Test
+    @DisplayName("a store that declares a lack but claims the capability fails the consistency check")
+    void contradictionFails() {
+        assertThat(failedNames(run(ContradictoryTarget.class)))
+                .containsExactly("declared capabilities do not claim what the store says it lacks");
     }
 
     @Test

@@ -13,7 +13,10 @@ import java.util.Map;
  */
 public interface ObjectEncryption {
 
-    /** An id of the data key in use, recorded in {@code repository.json}; never key material. */
+    /**
+     * An id of the key in use, recorded in {@code repository.json}; never key material. For
+     * {@link EnvelopeEncryption} it is a fingerprint of the key-encryption key.
+     */
     String keyId();
 
     /** Wraps {@code sink}; closing the returned stream finishes the ciphertext and closes {@code sink}. */

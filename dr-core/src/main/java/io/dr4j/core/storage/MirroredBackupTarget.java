@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -141,11 +138,11 @@ public final class MirroredBackupTarget implements BackupTarget {
     @Override
     public ObjectWriter newWriter(String key, WriteOptions options) {
         ObjectKeys.validate(key);
-        List<Leg> legs = new ArrayList<>();
+        List<MirrorWriter.Leg> legs = new ArrayList<>();
         List<RuntimeException> failures = new ArrayList<>();
         for (BackupTarget m : mirrors) {
             try {
-                legs.add(new Leg(m, m.newWriter(key, options)));
+                legs.add(new MirrorWriter.Leg(m, m.newWriter(key, options)));
             } catch (ObjectAlreadyExistsException | InvalidKeyException e) {
                 legs.forEach(l -> l.writer.abort());
                 throw e;
@@ -163,7 +160,7 @@ public final class MirroredBackupTarget implements BackupTarget {
         if (legs.isEmpty()) {
             throw allFailed("write", key, failures);
         }
-        return new MirrorWriter(key, legs, failures);
+        return new MirrorWriter(key, options.createOnly(), policy, this::allFailed, legs, failures);
     }
 
     private StorageException allFailed(String action, String key, List<? extends Exception> failures) {
@@ -174,120 +171,6 @@ public final class MirroredBackupTarget implements BackupTarget {
         return e;
     }
 
-    private static final class Leg {
-        final BackupTarget target;
-        final ObjectWriter writer;
-        boolean failed;
-        boolean committed;
-
-        Leg(BackupTarget target, ObjectWriter writer) {
-            this.target = target;
-            this.writer = writer;
-        }
-    }
-
-    private final class MirrorWriter extends ObjectWriter {
-        private final String key;
-        private final List<Leg> legs;
-        private final List<Exception> failures;
-        private boolean finished;
-
-        MirrorWriter(String key, List<Leg> legs, List<? extends Exception> earlier) {
-            this.key = key;
-            this.legs = legs;
-            this.failures = new ArrayList<>(earlier);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (finished) {
-                throw new IOException("Writer for " + key + " is closed");
-            }
-            for (Leg leg : legs) {
-                if (leg.failed) {
-                    continue;
-                }
-                try {
-                    leg.writer.write(b, off, len);
-                } catch (IOException | RuntimeException e) {
-                    legFailed(leg, e);
-                }
-            }
-        }
-
-        private void legFailed(Leg leg, Exception e) throws IOException {
-            leg.failed = true;
-            leg.writer.abort();
-            failures.add(e);
-            if (policy == WritePolicy.ALL || legs.stream().allMatch(l -> l.failed)) {
-                abort();
-                if (e instanceof RuntimeException re && policy == WritePolicy.ALL) {
-                    throw re;
-                }
-                if (e instanceof IOException io && policy == WritePolicy.ALL) {
-                    throw io;
-                }
-                throw allFailed("write", key, failures);
-            }
-            log.warn("Mirror {} failed while writing {}: {}; continuing with the other mirrors",
-                    leg.target.location(), key, e.toString());
-        }
-
-        @Override
-        public ObjectInfo commit() throws IOException {
-            if (finished) {
-                throw new IOException("Writer for " + key + " is already closed");
-            }
-            ObjectInfo first = null;
-            for (Leg leg : legs) {
-                if (leg.failed) {
-                    continue;
-                }
-                try {
-                    ObjectInfo info = leg.writer.commit();
-                    leg.committed = true;
-                    if (first == null) {
-                        first = info;
-                    }
-                } catch (ObjectAlreadyExistsException e) {
-                    rollBack();
-                    throw e;
-                } catch (IOException | RuntimeException e) {
-                    legFailed(leg, e);
-                }
-            }
-            finished = true;
-            if (first == null) {
-                throw allFailed("write", key, failures);
-            }
-            return first;
-        }
-
-        /** Deletes the copies this writer committed, aborts the others. */
-        private void rollBack() {
-            finished = true;
-            for (Leg leg : legs) {
-                if (leg.committed) {
-                    try {
-                        leg.target.delete(key);
-                    } catch (RuntimeException e) {
-                        log.warn("Could not remove {} from mirror {} after a failed mirrored write: {}", key,
-                                leg.target.location(), e.toString());
-                    }
-                } else {
-                    leg.writer.abort();
-                }
-            }
-        }
-
-        @Override
-        public void abort() {
-            if (finished) {
-                return;
-            }
-            rollBack();
-        }
-    }
 
     @Override
     public InputStream get(String key, ByteRange range) {
@@ -472,48 +355,6 @@ public final class MirroredBackupTarget implements BackupTarget {
                 .onClose(() -> streams.forEach(Stream::close));
     }
 
-    /** Merges sorted iterators, dropping duplicate keys (the first mirror's entry wins). */
-    private static final class MergingIterator implements Iterator<ObjectInfo> {
-        private record Head(ObjectInfo info, int source) {
-        }
-
-        private final List<Iterator<ObjectInfo>> sources;
-        private final PriorityQueue<Head> heads = new PriorityQueue<>(
-                Comparator.comparing((Head h) -> h.info().key()).thenComparingInt(Head::source));
-        private @Nullable String lastKey;
-
-        MergingIterator(List<Iterator<ObjectInfo>> sources) {
-            this.sources = sources;
-            for (int i = 0; i < sources.size(); i++) {
-                advance(i);
-            }
-        }
-
-        private void advance(int i) {
-            if (sources.get(i).hasNext()) {
-                heads.add(new Head(sources.get(i).next(), i));
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (!heads.isEmpty() && heads.peek().info().key().equals(lastKey)) {
-                advance(heads.poll().source());
-            }
-            return !heads.isEmpty();
-        }
-
-        @Override
-        public ObjectInfo next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Head h = heads.poll();
-            advance(h.source());
-            lastKey = h.info().key();
-            return h.info();
-        }
-    }
 
     @Override
     public void delete(String key) {

@@ -14,6 +14,7 @@ class FaultyTarget implements BackupTarget {
     final BackupTarget delegate;
     volatile long failWritesAfter = -1;
     volatile boolean failGets;
+    volatile boolean failCommits;
     volatile long breakStreamsAfter = -1;
 
     FaultyTarget(BackupTarget delegate) {
@@ -47,6 +48,10 @@ class FaultyTarget implements BackupTarget {
 
             @Override
             public ObjectInfo commit() throws IOException {
+                if (failCommits) {
+                    w.abort();
+                    throw new IOException("injected commit failure on " + location());
+                }
                 return w.commit();
             }
 

@@ -112,6 +112,24 @@ class MirroredBackupTargetTest {
     }
 
     @Test
+    void aFailedReplacingWriteNeverDeletesTheObject() throws IOException {
+        MirroredBackupTarget m = mirror(MirroredBackupTarget.WritePolicy.ALL);
+        m.put("repository.json", new ByteArrayInputStream(new byte[] {1}), WriteOptions.createNew());
+        b.failCommits = true;
+        assertThatThrownBy(() -> m.put("repository.json", new ByteArrayInputStream(new byte[] {2}),
+                WriteOptions.replaceExisting())).isInstanceOf(StorageException.class)
+                .hasMessageContaining("injected commit failure");
+        assertThat(read(a, "repository.json")).as("a committed the new version and keeps it").containsExactly(2);
+        assertThat(read(b, "repository.json")).containsExactly(1);
+        assertThat(read(m, "repository.json")).containsExactly(2);
+        // a create-only write whose later commit fails is rolled back on the mirrors that committed
+        assertThatThrownBy(() -> m.put("fresh", new ByteArrayInputStream(new byte[] {3}), WriteOptions.createNew()))
+                .isInstanceOf(StorageException.class);
+        assertThat(a.exists("fresh")).isFalse();
+        assertThat(b.exists("fresh")).isFalse();
+    }
+
+    @Test
     void readsFallBackWhenAMirrorLacksTheObjectOrFails() throws IOException {
         b.put("only-b", new ByteArrayInputStream(new byte[] {7}), WriteOptions.createNew());
         MirroredBackupTarget m = mirror(MirroredBackupTarget.WritePolicy.ALL);
