@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         description = "dr4j: backups, WAL archiving, point-in-time recovery, deploy/rollback and recovery drills.",
         subcommands = {ListCommand.class, InfoCommand.class, VerifyCommand.class, ExpireCommand.class,
                 RestoreDatabaseCommand.class, BackupCommand.class, RestoreCommand.class, ArchiveCommand.class,
-                WalCommands.Push.class, WalCommands.Fetch.class},
+                WalCommands.Push.class, WalCommands.Fetch.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:usage or configuration error",
                 "3:verification found problems"},

@@ -190,10 +190,10 @@ public final class CorruptionDemo {
                     } finally {
                         stopRestored(bin, restored, restoredPort);
                     }
-                    long back = drill.result().succeeded() ? lastCount(drill) : -1;
+                    long back = restoredCount;
                     say("[6/7] plan " + drill.result().status() + " in " + secs(drill.result().duration()) + "; "
                             + (back >= 0 ? back + " of " + expected + " orders are back" : "orders not restored"));
-                    for (ObjectiveVerdict v : drill.result().objectives()) {
+                    for (ObjectiveVerdict v : drill.result().verdicts()) {
                         say(String.format("      %s %-9s achieved %-10s objective %-8s %s", v.kind(), v.component(),
                                 v.achieved() == null ? "-" : secs(v.achieved()),
                                 v.objective() == null ? "-" : human(v.objective()), v.verdict()));
@@ -205,11 +205,6 @@ public final class CorruptionDemo {
                 }
             }
         }
-    }
-
-    private long lastCount(DrillResult drill) throws Exception {
-        String v = drill.report().environment().get("ordersRestored");
-        return v != null ? Long.parseLong(v) : restoredCount;
     }
 
     private volatile long restoredCount = -1;

@@ -164,8 +164,8 @@ public final class DatabaseCorruption {
                                 + "restore then checks every object's SHA-256 while it reads). Runs while the "
                                 + "application stops.")
                         .timeout(Duration.ofMinutes(30)).expectedDuration(Duration.ofMinutes(3)).action(pick)
-                        .instruction("`dr backups list` and pick the newest backup before the corruption.")
-                        .instruction("`dr verify <backup-id>` re-reads it and checks every checksum."))
+                        .instruction("`dr list` and pick the newest backup before the corruption.")
+                        .instruction("`dr verify --read-data --backup <backup-id>` re-reads it and checks every checksum."))
                 .step(Step.builder("restore-database").title("Restore the database to just before the corruption")
                         .role("Database Administrator").dependsOn("stop-application", "pick-backup")
                         .description("Point-in-time recovery: restore the chosen backup into a new data directory, "

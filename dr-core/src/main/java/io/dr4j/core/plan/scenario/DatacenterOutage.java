@@ -178,7 +178,7 @@ public final class DatacenterOutage {
                         .description("Restore the newest backup and all WAL from the off-site mirror (the primary "
                                 + "site's storage is unreachable).")
                         .timeout(Duration.ofMinutes(60)).expectedDuration(Duration.ofMinutes(20)).action(restore)
-                        .instruction("`dr restore --latest --repository <off-site mirror> --to <data dir>`."))
+                        .instruction("`dr restore --repo <off-site mirror> --target latest --to <data dir>`."))
                 .step(Step.builder("deploy-application").title("Deploy the application to the DR site")
                         .role("DevOps Engineer").dependsOn("provision-dr-site")
                         .description("Deploy the image at the DR site behind its health gate; runs in parallel with "

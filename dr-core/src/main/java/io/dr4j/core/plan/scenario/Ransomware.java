@@ -153,7 +153,7 @@ public final class Ransomware {
                                 + "re-read every stored object against its SHA-256 checksum; the first that verifies "
                                 + "completely is used, the others are reported.")
                         .timeout(Duration.ofHours(1)).expectedDuration(Duration.ofMinutes(10)).action(find)
-                        .instruction("`dr verify <backup-id>` on each backup before `compromisedAt`, newest first."))
+                        .instruction("`dr verify --read-data --backup <backup-id>` on each backup before `compromisedAt`, newest first."))
                 .step(Step.builder("restore-fresh").title("Restore into a fresh location")
                         .role("Database Administrator").dependsOn("find-clean-backup")
                         .description("Restore the clean backup and the WAL up to (not including) the compromise time "

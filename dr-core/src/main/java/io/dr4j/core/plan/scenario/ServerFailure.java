@@ -133,7 +133,7 @@ public final class ServerFailure {
                         .role("Database Administrator").dependsOn("provision")
                         .description("Restore the newest backup and replay all archived WAL onto the new server.")
                         .timeout(Duration.ofMinutes(60)).expectedDuration(Duration.ofMinutes(15)).action(restore)
-                        .instruction("`dr restore --latest --to <data dir>` on the new server, then start PostgreSQL."))
+                        .instruction("`dr restore --target latest --to <data dir>` on the new server, then start PostgreSQL."))
                 .step(Step.builder("deploy-application").title("Deploy the application from the registry")
                         .role("DevOps Engineer").dependsOn("provision")
                         .description("Deploy the given image to the new server behind the health gate; runs in "
