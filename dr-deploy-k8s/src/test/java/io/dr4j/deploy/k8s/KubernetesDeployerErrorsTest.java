@@ -261,11 +261,12 @@ class KubernetesDeployerErrorsTest {
                 .withNewSpec().addNewContainer().withName("app").withImage("app:2").endContainer().endSpec()
                 .endTemplate().endSpec().build()).create();
         String uid = d.getMetadata().getUid();
+        // newest first: the API lists in no particular order, so the second-highest pick must not rely on one
+        client.apps().replicaSets().inNamespace(NS).resource(replicaSet("api-2222", "app:2", 2, uid,
+                Map.of("kubernetes.io/change-cause", "second"))).create();
         client.apps().replicaSets().inNamespace(NS).resource(replicaSet("api-1111", "app:1", 1, uid,
                 Map.of("kubernetes.io/change-cause", "first", "team", "payments",
                         "kubectl.kubernetes.io/last-applied-configuration", "{\"rs\":true}"))).create();
-        client.apps().replicaSets().inNamespace(NS).resource(replicaSet("api-2222", "app:2", 2, uid,
-                Map.of("kubernetes.io/change-cause", "second"))).create();
         return d;
     }
 
