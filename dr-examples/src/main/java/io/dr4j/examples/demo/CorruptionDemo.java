@@ -118,6 +118,9 @@ public final class CorruptionDemo {
 
                 int appPort = ScratchCluster.freePort();
                 int restoredPort = ScratchCluster.freePort();
+                while (restoredPort == appPort || restoredPort == source.port()) {
+                    restoredPort = ScratchCluster.freePort(); // a port just released can be handed out again
+                }
                 AtomicReference<String> appDb = new AtomicReference<>(source.jdbcUrl("postgres"));
                 Path restored = workDir.resolve("restored");
                 try (DemoApplication app = new DemoApplication(appPort, appDb::get)) {
