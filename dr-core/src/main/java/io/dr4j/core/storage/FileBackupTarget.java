@@ -191,7 +191,7 @@ public final class FileBackupTarget implements BackupTarget {
             ch.position(range.offset());
             InputStream in = Channels.newInputStream(ch);
             if (range.length() >= 0) {
-                in = new BoundedInputStream(in, range.length());
+                in = new LimitedInputStream(in, range.length());
             }
             return new java.io.BufferedInputStream(in, BUFFER);
         } catch (NoSuchFileException e) {
@@ -502,38 +502,5 @@ public final class FileBackupTarget implements BackupTarget {
         }
     }
 
-    /** Limits a stream to n bytes. */
-    static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-    }
 
 }

@@ -953,7 +953,7 @@ public final class WalArchiver implements AutoCloseable {
     private boolean pushPartial(Segment seg) {
         long len = seg.written;
         try (FileChannel ch = FileChannel.open(seg.path, StandardOpenOption.READ);
-             InputStream in = new LimitedInputStream(Channels.newInputStream(ch), len)) {
+             InputStream in = new io.dr4j.core.storage.LimitedInputStream(Channels.newInputStream(ch), len)) {
             wal.pushPartial(seg.name, in);
         } catch (NoSuchFileException completed) {
             return true; // the segment was completed meanwhile: it is pushed whole next

@@ -161,7 +161,7 @@ public final class GcsBackupTarget implements BackupTarget {
                 return new Translating(in, key);
             }
             // the known end bounds the stream too, whatever the channel does with a limit past the end
-            return new Translating(new BoundedInputStream(in, end - range.offset()), key);
+            return new Translating(new io.dr4j.core.storage.LimitedInputStream(in, end - range.offset()), key);
         } catch (IOException | RuntimeException e) {
             throw GcsErrors.translate("read", key, settings, "storage.objects.get",
                     e instanceof RuntimeException re ? re : new java.io.UncheckedIOException((IOException) e));
@@ -284,40 +284,6 @@ public final class GcsBackupTarget implements BackupTarget {
     @Override
     public String toString() {
         return "GcsBackupTarget[" + location + " at " + settings.endpointDescription() + "]";
-    }
-
-    /** At most {@code left} bytes of a stream. */
-    private static final class BoundedInputStream extends FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long left) {
-            super(in);
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
     }
 
     /** Client exceptions during a read surface as IOExceptions naming the object. */

@@ -1,14 +1,17 @@
-package io.dr4j.postgres.wal;
+package io.dr4j.core.storage;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads at most {@code limit} bytes of the wrapped stream. */
-final class LimitedInputStream extends FilterInputStream {
+/**
+ * Reads at most {@code limit} bytes of the wrapped stream: ranged reads of targets whose store cannot bound a read
+ * itself, and reads of a known prefix of a file.
+ */
+public final class LimitedInputStream extends FilterInputStream {
     private long left;
 
-    LimitedInputStream(InputStream in, long limit) {
+    public LimitedInputStream(InputStream in, long limit) {
         super(in);
         this.left = limit;
     }
