@@ -141,7 +141,8 @@ public final class PostgresBackupSource implements BackupSource {
             } else {
                 info.requireReplication();
                 uploader = new FileUploader(session, prior, priorStart, 0, false, progress);
-                new StreamBackup(cluster, clientTools(), uploader, run, repository, info.walSegmentSize()).run(id);
+                new StreamBackup(cluster, clientTools(), uploader, run, repository, info.walSegmentSize())
+                        .parallelism(request.effectiveParallelism()).run(id);
             }
             phases.put("copy", Duration.ofNanos(System.nanoTime() - t0));
             run.warnings.addAll(uploader.warnings());
