@@ -1,19 +1,9 @@
 package io.dr4j.postgres;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -22,23 +12,13 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
@@ -133,12 +113,12 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
 
         // ---- download
         long d0 = System.nanoTime();
-        Stats stats;
+        RestoreDownload.Stats stats;
         try {
             Files.createDirectories(dest);
             Files.setPosixFilePermissions(dest, EnumSet.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-            stats = download(repository, backup, dest, tablespaces, request, progress);
+            stats = RestoreDownload.download(repository, backup, dest, tablespaces, request, progress);
         } catch (IOException e) {
             throw new RestoreFailedException("Restore into " + dest + " failed: " + e.getMessage(), e);
         }
@@ -292,196 +272,6 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             }
         }
         return out;
-    }
-
-    private static final class Stats {
-        final AtomicLong bytes = new AtomicLong();
-        final AtomicLong files = new AtomicLong();
-        final AtomicLong skipped = new AtomicLong();
-        final AtomicLong removed = new AtomicLong();
-    }
-
-    private static Path local(String rel, Path dest, Map<String, Path> tablespaces) {
-        if (rel.startsWith("pg_tblspc/")) {
-            String rest = rel.substring("pg_tblspc/".length());
-            int slash = rest.indexOf('/');
-            if (slash > 0 && tablespaces.containsKey(rest.substring(0, slash))) {
-                return tablespaces.get(rest.substring(0, slash)).resolve(rest.substring(slash + 1));
-            }
-        }
-        return dest.resolve(rel);
-    }
-
-    private Stats download(Repository repository, BackupManifest backup, Path dest, Map<String, Path> tablespaces,
-                           RestoreRequest request, ProgressTracker progress) throws IOException {
-        Stats stats = new Stats();
-        List<BackupFile> files = new ArrayList<>(backup.files());
-        Set<Path> wanted = new HashSet<>();
-        for (Path t : tablespaces.values()) {
-            Files.createDirectories(t);
-            wanted.add(t);
-        }
-        // directories and links first
-        for (BackupFile f : files) {
-            Path p = local(f.path(), dest, tablespaces);
-            wanted.add(p);
-            if (f.kind() == BackupFile.Kind.DIRECTORY) {
-                Files.createDirectories(p);
-                setMode(p, f.mode() > 0 ? f.mode() : 0700);
-            } else if (f.kind() == BackupFile.Kind.LINK) {
-                String oid = f.path().startsWith("pg_tblspc/") ? f.path().substring("pg_tblspc/".length()) : null;
-                Path target = oid != null && tablespaces.containsKey(oid) ? tablespaces.get(oid)
-                        : Path.of(Objects.requireNonNull(f.linkTarget()));
-                Files.createDirectories(p.getParent());
-                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.delete(p);
-                }
-                Files.createSymbolicLink(p, target);
-            }
-        }
-        if (request.delta()) {
-            removeStrays(dest, wanted, stats);
-            for (Path t : tablespaces.values()) {
-                removeStrays(t, wanted, stats);
-            }
-        }
-        List<BackupFile> content = files.stream().filter(f -> f.kind() == BackupFile.Kind.FILE)
-                .sorted(Comparator.comparingLong(BackupFile::size).reversed()).toList();
-        progress.phase("download", content.stream().mapToLong(BackupFile::size).sum(), content.size());
-        ExecutorService pool = Executors.newFixedThreadPool(request.effectiveParallelism(), r -> {
-            Thread t = new Thread(r, "dr4j-restore");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (BackupFile f : content) {
-                futures.add(pool.submit(() -> {
-                    Path p = local(f.path(), dest, tablespaces);
-                    if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
-                        writeTablespaceMap(p, tablespaces);
-                    } else if (request.delta() && sameContent(p, f)) {
-                        stats.skipped.incrementAndGet();
-                        progress.addBytes(f.size());
-                    } else {
-                        fetch(repository, f, p, progress);
-                        stats.files.incrementAndGet();
-                        stats.bytes.addAndGet(f.size());
-                    }
-                    progress.addItem();
-                    return null;
-                }));
-            }
-            for (Future<?> fu : futures) {
-                try {
-                    fu.get();
-                } catch (ExecutionException e) {
-                    futures.forEach(x -> x.cancel(true));
-                    Throwable c = e.getCause();
-                    if (c instanceof DrException d) {
-                        throw d;
-                    }
-                    throw new RestoreFailedException("Restoring files into " + dest + " failed: " + c, c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new RestoreFailedException("Restore interrupted", e);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return stats;
-    }
-
-    private static void writeTablespaceMap(Path p, Map<String, Path> tablespaces) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        tablespaces.forEach((oid, path) -> sb.append(oid).append(' ').append(path).append('\n'));
-        Files.writeString(p, sb.toString(), StandardCharsets.UTF_8);
-    }
-
-    private static void removeStrays(Path root, Set<Path> wanted, Stats stats) throws IOException {
-        List<Path> strays = new ArrayList<>();
-        Set<Path> tablespaceRoots = new HashSet<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> !p.equals(root) && !wanted.contains(p)).forEach(strays::add);
-        }
-        strays.sort(Comparator.reverseOrder());
-        for (Path p : strays) {
-            if (tablespaceRoots.contains(p) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && hasWanted(p, wanted)) {
-                continue;
-            }
-            try (Stream<Path> w = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Files.list(p) : Stream.empty()) {
-                if (w.findAny().isPresent()) {
-                    continue;
-                }
-            }
-            Files.deleteIfExists(p);
-            stats.removed.incrementAndGet();
-        }
-    }
-
-    private static boolean hasWanted(Path dir, Set<Path> wanted) {
-        for (Path w : wanted) {
-            if (w.startsWith(dir) && !w.equals(dir)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean sameContent(Path p, BackupFile f) throws IOException {
-        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != f.size() || f.sha256() == null) {
-            return false;
-        }
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(p)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest()).equals(f.sha256());
-    }
-
-    private static void fetch(Repository repository, BackupFile f, Path p, ProgressTracker progress) throws IOException {
-        Files.createDirectories(p.getParent());
-        try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), f.size());
-             FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buf = new byte[1 << 18];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
-                progress.addBytes(n);
-            }
-            out.force(true);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        setMode(p, f.mode() > 0 ? f.mode() : 0600);
-        if (f.modifiedAt() != null) {
-            Files.setLastModifiedTime(p, FileTime.from(f.modifiedAt()));
-        }
-    }
-
-    private static void setMode(Path p, int mode) throws IOException {
-        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-        PosixFilePermission[] all = PosixFilePermission.values();
-        for (int i = 0; i < 9; i++) {
-            if ((mode & (1 << (8 - i))) != 0) {
-                perms.add(all[i]);
-            }
-        }
-        Files.setPosixFilePermissions(p, perms);
     }
 
     private static void deleteTree(Path p) {

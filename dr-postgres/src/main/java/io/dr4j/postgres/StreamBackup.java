@@ -45,6 +45,23 @@ final class StreamBackup {
     }
 
     private long manifestEnd = -1;
+    /** Files up to this size are buffered and stored in parallel; larger ones stream through. */
+    private static final long SMALL = 1 << 20;
+    private int parallelism = 1;
+
+    StreamBackup parallelism(int p) {
+        this.parallelism = Math.max(1, p);
+        return this;
+    }
+
+    private static void acquire(java.util.concurrent.Semaphore s) {
+        try {
+            s.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("Backup interrupted", e);
+        }
+    }
 
     /** The End-LSN of the backup manifest's WAL-Ranges, read line by line (the manifest can be large). */
     private static long endLsnFromManifest(InputStream entry) throws IOException {
@@ -81,6 +98,13 @@ final class StreamBackup {
         }, "dr4j-pg_basebackup-stderr");
         errReader.setDaemon(true);
         errReader.start();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "dr4j-stream-backup");
+            t.setDaemon(true);
+            return t;
+        });
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2 * parallelism);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
@@ -100,14 +124,49 @@ final class StreamBackup {
                     manifestEnd = endLsnFromManifest(tar);
                 } else if (rel.equals("tablespace_map")) {
                     run.spcmapFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
+                } else if (e.isFile() && e.getSize() <= SMALL) {
+                    // small files: read into memory (bounded) and stored by parallel workers
+                    byte[] data = tar.readNBytes((int) e.getSize());
+                    String r = rel;
+                    acquire(slots);
+                    try {
+                        futures.add(pool.submit(() -> {
+                            try {
+                                run.files.add(uploader.uploadBytes(r, data, data.length, mtime, mode));
+                            } finally {
+                                slots.release();
+                            }
+                            return null;
+                        }));
+                    } catch (RuntimeException ex) {
+                        slots.release();
+                        throw ex;
+                    }
                 } else if (e.isFile()) {
                     run.files.add(uploader.uploadStream(rel, tar, mtime, mode));
                 }
             }
             tar.transferTo(OutputStreamNull.INSTANCE);
-        } catch (IOException ex) {
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    Throwable c = ex.getCause();
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw c instanceof IOException io ? io : new IOException(c);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new BackupFailedException("Backup interrupted", ex);
+                }
+            }
+            uploader.deletePending();
+        } catch (IOException | RuntimeException ex) {
             p.destroyForcibly();
             throw ex;
+        } finally {
+            pool.shutdownNow();
         }
         int rc;
         try {

@@ -105,6 +105,12 @@ class BackupChecksAndBadInputIT {
         assertThat(b.manifest().files()).anyMatch(f -> f.path().equals("backup_label"))
                 .anyMatch(f -> f.path().equals("global/pg_control"))
                 .noneMatch(f -> f.path().startsWith("pg_wal/0"));
+        // an incremental in stream mode: unchanged files referenced from the full backup, restore resolves the chain
+        BackupResult incr = PostgresBackupSource.builder(handle).mode(BackupMode.STREAM).clientTools(pg15()).build()
+                .backup(repo, BackupRequest.of(BackupType.INCR).withParallelism(2));
+        assertThat(incr.manifest().parentId()).isEqualTo(b.id());
+        assertThat(Long.parseLong(incr.manifest().properties().get("referencedFiles"))).isPositive();
+        assertThat(incr.manifest().storedSize()).isLessThan(b.manifest().storedSize());
         sql(pg, "insert into marks values (2, 'after')");
         archive(pg, repo);
         // restored without starting: every WAL file is delivered up front, the directory is started later
@@ -112,6 +118,7 @@ class BackupChecksAndBadInputIT {
         RestoreResult r = PostgresRestoreStrategy.builder().binaries(pg15()).build().restore(repo,
                 RestoreRequest.to(dest).withTarget(RecoveryTarget.immediate()));
         assertThat(r.phases()).containsKeys("plan", "download", "wal-prefetch");
+        assertThat(r.backupId()).isEqualTo(incr.id());
         assertThat(r.recoveredToLsn()).isNull();
         try (ScratchCluster later = ScratchCluster.builder().binaries(pg15()).existingDataDir(dest)
                 .port(Integer.parseInt(r.details().get("port"))).start()) {

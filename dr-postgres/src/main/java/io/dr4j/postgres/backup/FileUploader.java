@@ -40,6 +40,7 @@ public final class FileUploader {
     private final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
     private final AtomicLong checksumErrors = new AtomicLong();
     private final AtomicLong referenced = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> pendingDeletes = new ConcurrentLinkedQueue<>();
 
     /**
      * @param prior           files of the backup this one builds on (path to entry), empty for a full backup
@@ -204,6 +205,48 @@ public final class FileUploader {
     }
 
     /**
+     * Stores a small file already in memory (stream mode hands these to parallel workers); an unchanged file (same
+     * SHA-256 as in the earlier backup) is referenced without being written.
+     */
+    public BackupFile uploadBytes(String rel, byte[] data, int len, Instant mtime, int mode) throws IOException {
+        BackupFile p = prior.get(rel);
+        if (p != null && p.objectKey() != null && p.sha256() != null && p.size() == len) {
+            java.security.MessageDigest md;
+            try {
+                md = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            md.update(data, 0, len);
+            if (java.util.HexFormat.of().formatHex(md.digest()).equals(p.sha256())) {
+                referenced.incrementAndGet();
+                progress.addItem();
+                progress.addBytes(len);
+                return reference(p, mtime);
+            }
+        }
+        StoredObject o;
+        try (Repository.ObjectSink sink = session.newFile(rel)) {
+            sink.write(data, 0, len);
+            progress.addBytes(len);
+            o = sink.commit();
+        }
+        progress.addItem();
+        return stored(rel, o, mtime, mode, null, false);
+    }
+
+    /**
+     * Removes the copies {@link #uploadStream} found identical to the earlier backup's. Called once no upload runs
+     * any more (a removal can prune a directory another upload is committing into).
+     */
+    public void deletePending() {
+        String k;
+        while ((k = pendingDeletes.poll()) != null) {
+            session.repository().target().delete(k);
+        }
+    }
+
+    /**
      * Stores a file received as a stream (stream mode, one thread); an unchanged file (same SHA-256) is referenced
      * instead and the copy just written removed.
      */
@@ -226,8 +269,8 @@ public final class FileUploader {
                               boolean dedupe) {
         BackupFile p = prior.get(rel);
         if (dedupe && p != null && attrs == null && p.objectKey() != null && o.sha256().equals(p.sha256()) && p.size() == o.size()) {
-            // same content as the earlier backup: keep one copy
-            session.repository().target().delete(o.key());
+            // same content as the earlier backup: keep one copy (the new one is removed once uploads are done)
+            pendingDeletes.add(o.key());
             referenced.incrementAndGet();
             BackupFile r = reference(p, mtime);
             return new BackupFile(r.path(), r.kind(), r.size(), r.storedSize(), r.sha256(), r.objectKey(), r.fromBackup(),
