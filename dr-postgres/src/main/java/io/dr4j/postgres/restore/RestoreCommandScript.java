@@ -8,7 +8,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 /**
  * The generated {@code restore_command}: a small POSIX shell script that copies a WAL file from the spool
  * directory to where PostgreSQL wants it, waiting for the filler when the file is expected but not there yet, and
- * answering "not archived" at once for files that will never come (PostgreSQL probes for newer timelines).
+ * answering "not archived" (exit 1) at once for files that will never come (PostgreSQL probes for newer timelines).
+ * A file that was expected but cannot be delivered (the filler failed, it timed out, the copy failed) exits 200:
+ * above 125, PostgreSQL aborts recovery instead of taking the failure for the end of the WAL and promoting early
+ * with data missing.
  */
 public final class RestoreCommandScript {
     public static final String NAME = "dr4j-restore-command.sh";
@@ -27,12 +30,12 @@ public final class RestoreCommandScript {
                 + "echo \"$f\" > \"$S/.last.tmp\" && mv -f \"$S/.last.tmp\" \"$S/.last\"\n"
                 + "n=0\n"
                 + "while [ ! -f \"$S/$f\" ]; do\n"
-                + "  [ -f \"$S/.failed\" ] && { cat \"$S/.failed\" >&2; exit 1; }\n"
-                + "  [ -f \"$S/.complete\" ] && [ ! -f \"$S/$f\" ] && exit 1\n"
-                + "  n=$((n+1)); [ $n -gt " + (waitSeconds * 10) + " ] && { echo \"dr4j: timed out waiting for $f\" >&2; exit 1; }\n"
+                + "  [ -f \"$S/.failed\" ] && { cat \"$S/.failed\" >&2; exit 200; }\n"
+                + "  [ -f \"$S/.complete\" ] && [ ! -f \"$S/$f\" ] && { echo \"dr4j: $f was expected but not delivered\" >&2; exit 200; }\n"
+                + "  n=$((n+1)); [ $n -gt " + (waitSeconds * 10) + " ] && { echo \"dr4j: timed out waiting for $f\" >&2; exit 200; }\n"
                 + "  sleep 0.1\n"
                 + "done\n"
-                + "exec cp \"$S/$f\" \"$p\"\n";
+                + "cp \"$S/$f\" \"$p\" || exit 200\n";
         Files.writeString(script, s);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return quote(script.toAbsolutePath().toString()) + " \"%f\" \"%p\"";
