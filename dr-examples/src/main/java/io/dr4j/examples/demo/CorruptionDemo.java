@@ -257,7 +257,10 @@ public final class CorruptionDemo {
         return n;
     }
 
-    /** Drops the table at a known time and makes sure its WAL reaches the repository; returns the incident time. */
+    /**
+     * Drops the table at a known time and waits until the archiver has stored its WAL (within the partial segment it
+     * stores every second — no segment switch); returns the incident time.
+     */
     private static Instant dropOrders(ScratchCluster pg, WalArchiver archiver) throws Exception {
         Thread.sleep(200);
         Instant incident = Instant.now();
@@ -265,9 +268,9 @@ public final class CorruptionDemo {
         try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
             st.execute("DROP TABLE orders");
             long lsn;
-            try (ResultSet rs = st.executeQuery("SELECT pg_switch_wal(), pg_current_wal_lsn()")) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()")) {
                 rs.next();
-                lsn = WalNames.parseLsn(rs.getString(2));
+                lsn = WalNames.parseLsn(rs.getString(1));
             }
             if (!archiver.awaitArchived(lsn, Duration.ofSeconds(60))) {
                 throw new IllegalStateException("The WAL of the accident did not reach the repository within 60 s: "

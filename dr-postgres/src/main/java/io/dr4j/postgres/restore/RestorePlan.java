@@ -80,10 +80,18 @@ public record RestorePlan(BackupManifest backup, TimelineHistory history, List<W
         Optional<WalSegment> newest = lastSeg < firstSeg ? Optional.empty()
                 : Optional.of(archived.get(Lsn.segmentName(history.timelineFor(lastSeg, segSize), lastSeg, segSize)));
         Instant newestTime = newest.flatMap(s -> repository.stat(s.key())).map(i -> i.lastModified()).orElse(null);
+        // the streaming archiver stores the segment being written every second: the window reaches into it (the
+        // WAL prefetcher serves it zero-padded while the restored server replays)
+        String partialName = Lsn.segmentName(history.timelineFor(lastSeg + 1, segSize), lastSeg + 1, segSize);
+        Instant partialTime = wal.findPartial(partialName).flatMap(s -> repository.stat(s.key()))
+                .map(i -> i.lastModified()).orElse(null);
+        Instant upperTime = partialTime != null && (newestTime == null || partialTime.isAfter(newestTime))
+                ? partialTime : newestTime;
         String window = "restorable window: from " + consistentAt(oldest) + " (backup " + oldest.id() + ", LSN "
                 + oldest.properties().get("stopLsn") + ") to "
-                + (newest.isEmpty() ? "nothing (no WAL archived)" : "WAL segment " + newest.get().name()
-                + " (LSN " + Lsn.format((lastSeg + 1) * segSize) + ", archived " + newestTime + ")");
+                + (newest.isEmpty() ? "nothing complete (no WAL segment archived)" : "WAL segment " + newest.get().name()
+                + " (LSN " + Lsn.format((lastSeg + 1) * segSize) + ", archived " + newestTime + ")")
+                + (partialTime == null ? "" : " and the partial segment " + partialName + " (stored " + partialTime + ")");
 
         BackupManifest backup = requested != null ? requested : choose(onPath, target, window);
         if (target instanceof RecoveryTarget.Time t) {
@@ -91,7 +99,7 @@ public record RestorePlan(BackupManifest backup, TimelineHistory history, List<W
                 throw new RestoreFailedException("Target time " + t.time() + " is before backup " + backup.id()
                         + " became consistent (" + consistentAt(backup) + "); " + window);
             }
-            if (newestTime == null || t.time().isAfter(newestTime)) {
+            if (upperTime == null || t.time().isAfter(upperTime)) {
                 throw new RestoreFailedException("Target time " + t.time() + " is after the newest archived WAL; "
                         + window);
             }
