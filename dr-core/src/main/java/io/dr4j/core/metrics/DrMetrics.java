@@ -178,3 +178,4 @@ public final class DrMetrics implements MeterBinder {
         return a.isAfter(b) ? a : b;
     }
 
+}
