@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,14 +83,16 @@ public final class CronSchedule {
 
     /** The first fire time strictly after {@code time}. */
     public Optional<Instant> nextAfter(Instant time) {
-        return execution.nextExecution(ZonedDateTime.ofInstant(time, zone)).map(ZonedDateTime::toInstant);
+        // Unix cron has minute resolution; cron-utils would skip a fire time less than a second away
+        return execution.nextExecution(ZonedDateTime.ofInstant(time.truncatedTo(ChronoUnit.MINUTES), zone))
+                .map(ZonedDateTime::toInstant);
     }
 
     /** The latest fire time at or before {@code time}. */
     public Optional<Instant> lastAtOrBefore(Instant time) {
-        ZonedDateTime t = ZonedDateTime.ofInstant(time, zone);
-        if (t.getNano() == 0 && execution.isMatch(t)) {
-            return Optional.of(time);
+        ZonedDateTime t = ZonedDateTime.ofInstant(time.truncatedTo(ChronoUnit.MINUTES), zone);
+        if (execution.isMatch(t)) {
+            return Optional.of(t.toInstant());
         }
         return execution.lastExecution(t).map(ZonedDateTime::toInstant);
     }

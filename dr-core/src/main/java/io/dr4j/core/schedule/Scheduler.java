@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *       starts and a fire time passed since the last recorded one (the service was down), the job runs once at
  *       once. Several missed fire times give one run. A run that was interrupted by a crash is caught up too.</li>
  *   <li><b>Leader lock</b>: a run starts only when this replica gets the job's {@link LeaderLock}; otherwise it is
- *       skipped here (another replica runs it).</li>
+ *       skipped here (another replica runs it). With a state store shared by the replicas (e.g.
+ *       {@link ScheduleStateStore#inTarget} on the repository) a fire time another replica already ran is skipped
+ *       too, so a fast job does not run once per replica.</li>
  *   <li><b>Clock</b>: all decisions use the given {@link Clock}; {@link #tick()} runs what is due now, so tests
  *       drive the scheduler with a controllable clock without the background thread.</li>
  * </ul>
@@ -219,6 +221,17 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             LeaderLock.Lease held = lease.get();
+            Optional<JobState> done = loadQuietly(name);
+            if (done.isPresent() && done.get().lastScheduledFor() != null
+                    && !done.get().lastScheduledFor().isBefore(fire)
+                    && (JobState.SUCCEEDED.equals(done.get().outcome()) || JobState.FAILED.equals(done.get().outcome()))) {
+                // with a shared state store: another replica ran this fire time already
+                held.close();
+                slot.running.set(false);
+                log.info("Job {}: run for {} skipped, another replica ran it already", name, fire);
+                emit(new JobEvent(name, JobEvent.Type.SKIPPED_NOT_LEADER, fire, now, "run by another replica"));
+                continue;
+            }
             try {
                 store.save(new JobState(name, fire, now, null, JobState.RUNNING, null));
                 emit(new JobEvent(name, catchUp ? JobEvent.Type.CATCH_UP : JobEvent.Type.STARTED, fire, now, null));
@@ -236,6 +249,15 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    private Optional<JobState> loadQuietly(String job) {
+        try {
+            return store.load(job);
+        } catch (RuntimeException e) {
+            log.warn("Job {}: state unreadable ({}); running anyway", job, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void execute(Slot slot, ScheduledJob.Context ctx) {
