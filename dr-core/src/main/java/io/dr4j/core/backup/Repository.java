@@ -193,10 +193,22 @@ public final class Repository implements AutoCloseable {
     }
 
     public ObjectSink newObject(String baseKey, WriteOptions options) {
-        String key = keyFor(baseKey);
+        return newObject(baseKey, options, codec);
+    }
+
+    /**
+     * Opens a writer for a new object in a given compression (e.g. gzip for a {@code .sql.gz} that {@code gunzip}
+     * must read), encrypted like every other object when the repository is encrypted.
+     */
+    public ObjectSink newObject(String baseKey, WriteOptions options, io.dr4j.core.codec.CodecSpec compression) {
+        return newObject(baseKey, options, new Codec(compression, codec.encryption()));
+    }
+
+    private ObjectSink newObject(String baseKey, WriteOptions options, Codec with) {
+        String key = with.format().keyFor(baseKey);
         ObjectWriter writer = target.newWriter(key, options);
         try {
-            return new ObjectSink(key, writer, codec.encoder(writer, key));
+            return new ObjectSink(key, writer, with.encoder(writer, key));
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e instanceof RuntimeException re ? re

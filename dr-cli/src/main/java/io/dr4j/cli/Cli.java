@@ -1,0 +1,133 @@
+package io.dr4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Properties;
+
+import io.dr4j.core.ConfigurationException;
+import io.dr4j.core.DisasterRecovery;
+import io.dr4j.core.backup.Repository;
+import io.dr4j.core.config.ProviderConfig;
+import io.dr4j.core.storage.BackupTargets;
+
+/**
+ * What a command needs from the command line: configuration with its precedence (flags over {@code DR_*}
+ * environment over the {@code --config} file), the repository, output and progress. One per invocation.
+ */
+public final class Cli {
+    private final GlobalOptions options;
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean interactive;
+    private ProviderConfig config;
+
+    Cli(GlobalOptions options, Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
+        this.options = options;
+        this.env = env;
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+    }
+
+    public GlobalOptions options() {
+        return options;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    public boolean json() {
+        return options.json;
+    }
+
+    public boolean quiet() {
+        return options.quiet;
+    }
+
+    public boolean verbose() {
+        return options.verbose;
+    }
+
+    /** Whether a person is watching a terminal (progress bar) rather than a log (plain lines). */
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /** The merged configuration: {@code --config} file, overlaid by {@code DR_*} variables, overlaid by flags. */
+    public ProviderConfig config() {
+        if (config == null) {
+            Properties p = new Properties();
+            if (options.config != null) {
+                if (!Files.isRegularFile(options.config)) {
+                    throw new ConfigurationException("Configuration file " + options.config
+                            + " does not exist. Check --config");
+                }
+                try (InputStream in = Files.newInputStream(options.config)) {
+                    p.load(in);
+                } catch (IOException e) {
+                    throw new ConfigurationException("Cannot read configuration file " + options.config + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            ProviderConfig c = ProviderConfig.from(p, env);
+            if (!options.repos.isEmpty()) {
+                c = c.with("dr.repository", String.join(",", options.repos));
+            }
+            config = c;
+        }
+        return config;
+    }
+
+    /** The repository location(s) from the flags or configuration. */
+    public java.util.List<URI> repositoryLocations() {
+        String v = config().get("dr.repository").orElseThrow(() -> new ConfigurationException(
+                "No repository given. Pass --repo file:/var/backups/db (or s3://…, gs://…), or set DR_REPOSITORY"));
+        return java.util.Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(BackupTargets::parse).toList();
+    }
+
+    /** The configured {@link DisasterRecovery} (the target of the repository location). */
+    public DisasterRecovery disasterRecovery() {
+        java.util.List<URI> locations = repositoryLocations();
+        if (locations.size() > 1) {
+            throw new ConfigurationException("Several --repo locations were given (" + locations.size()
+                    + "), but this build has no mirrored target. Pass one --repo");
+        }
+        return DisasterRecovery.configure().config(config()).repository(locations.get(0)).load();
+    }
+
+    /** Opens the existing repository. */
+    public Repository repository() {
+        return disasterRecovery().repository();
+    }
+
+    /** A progress listener drawing a bar on a terminal, plain lines otherwise, nothing when quiet or JSON. */
+    public io.dr4j.core.ProgressListener progress() {
+        if (options.quiet || options.json) {
+            return io.dr4j.core.ProgressListener.NONE;
+        }
+        return new ProgressRenderer(err, interactive);
+    }
+
+    /** A line for people (suppressed by --quiet and --json). */
+    public void info(String line) {
+        if (!options.quiet && !options.json) {
+            out.println(line);
+            out.flush();
+        }
+    }
+}

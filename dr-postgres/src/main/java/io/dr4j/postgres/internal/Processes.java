@@ -1,0 +1,190 @@
+package io.dr4j.postgres.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.dr4j.core.DrException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs PostgreSQL's tools. PostgreSQL refuses to run as root: when this JVM runs as root, commands run as the
+ * {@code postgres} OS user through {@code runuser}, and directories handed to them are chowned to that user.
+ * Secrets go through the environment (e.g. PGPASSWORD), never the command line. Internal.
+ */
+public final class Processes {
+    /** The OS user PostgreSQL's tools run as when the JVM is root. */
+    public static final String POSTGRES_USER = System.getProperty("dr.postgres.os-user", "postgres");
+
+    private Processes() {
+    }
+
+    public static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** The command, prefixed with {@code runuser -u postgres --} when running as root. */
+    public static List<String> asPostgresUser(List<String> command) {
+        if (!isRoot()) {
+            return command;
+        }
+        List<String> out = new ArrayList<>(List.of("runuser", "-u", POSTGRES_USER, "--"));
+        out.addAll(command);
+        return out;
+    }
+
+    /** Gives a directory tree to the postgres user when running as root (no-op otherwise). */
+    public static void chownToPostgres(Path dir) {
+        if (!isRoot()) {
+            return;
+        }
+        try {
+            UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
+            var user = lookup.lookupPrincipalByName(POSTGRES_USER);
+            var group = lookup.lookupPrincipalByGroupName(POSTGRES_USER);
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    v.setOwner(user);
+                    v.setGroup(group);
+                }
+            }
+        } catch (IOException e) {
+            throw new ProcessFailedException("Could not give " + dir + " to the OS user '" + POSTGRES_USER
+                    + "' (PostgreSQL refuses to run as root). Create that user or run dr4j as a non-root user", e);
+        }
+    }
+
+    /** Makes {@code dir} and its parents traversable by the postgres user (temp dirs are often 0700). */
+    public static void makeTraversable(Path dir) {
+        if (!isRoot()) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            try {
+                var perms = Files.getPosixFilePermissions(p);
+                if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    perms = new java.util.HashSet<>(perms);
+                    perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+                    Files.setPosixFilePermissions(p, perms);
+                }
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // best effort; the tool will report what it cannot reach
+            }
+        }
+    }
+
+    /** The outcome of a finished process. */
+    public record Result(int exitCode, String output) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /**
+     * Runs a command to completion, output (stdout and stderr merged) captured, bounded to the last 64 KiB.
+     *
+     * @param env extra environment variables (secrets belong here, never in {@code command})
+     */
+    public static Result run(List<String> command, Map<String, String> env, @Nullable Path workDir, Duration timeout) {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ProcessFailedException("Could not start " + command.get(0) + ": " + e.getMessage()
+                    + ". Is it installed and on the PATH?", e);
+        }
+        Tail tail = new Tail(p.getInputStream());
+        Thread reader = new Thread(tail, "dr4j-process-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new ProcessFailedException(describe(command) + " did not finish within " + timeout + ". Output:\n"
+                        + tail.text(), null);
+            }
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ProcessFailedException(describe(command) + " was interrupted", e);
+        }
+        return new Result(p.exitValue(), tail.text());
+    }
+
+    /** Runs and throws {@link ProcessFailedException} with the output when the exit code is not 0. */
+    public static String check(List<String> command, Map<String, String> env, @Nullable Path workDir, Duration timeout) {
+        Result r = run(command, env, workDir, timeout);
+        if (!r.ok()) {
+            throw new ProcessFailedException(describe(command) + " failed with exit code " + r.exitCode() + ":\n"
+                    + r.output().strip(), null);
+        }
+        return r.output();
+    }
+
+    /** The program and its arguments, for messages (arguments never hold secrets by construction). */
+    public static String describe(List<String> command) {
+        return String.join(" ", command);
+    }
+
+    private static final class Tail implements Runnable {
+        private static final int MAX = 64 * 1024;
+        private final InputStream in;
+        private final StringBuilder sb = new StringBuilder();
+
+        Tail(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    synchronized (sb) {
+                        sb.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                        if (sb.length() > MAX) {
+                            sb.delete(0, sb.length() - MAX);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }
+
+        String text() {
+            synchronized (sb) {
+                return sb.toString();
+            }
+        }
+    }
+
+    /** A PostgreSQL tool failed or could not be started. */
+    public static final class ProcessFailedException extends DrException {
+        private static final long serialVersionUID = 1L;
+
+        public ProcessFailedException(String message, @Nullable Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
