@@ -284,6 +284,39 @@ public final class BackupMonitor {
             return this;
         }
 
+        /**
+         * Reads {@code dr.monitor.*} (see docs/operations.md): {@code max-backup-age}, {@code max-run-time},
+         * {@code renotify-interval}, {@code size-deviation-percent}, {@code size-samples}, {@code local-path} with
+         * {@code min-free-bytes} and {@code min-free-percent}, {@code quota-bytes} with {@code quota-warn-percent}
+         * and {@code quota-critical-percent}, {@code wal-max-age} with {@code wal-max-segments-behind} and
+         * {@code wal-segment-size}. Keys not set keep the builder's values.
+         *
+         * @throws io.dr4j.core.ConfigurationException naming the key of a malformed value
+         */
+        public Builder configure(io.dr4j.core.config.ProviderConfig config) {
+            io.dr4j.core.config.ProviderConfig c = config.namespace().equals("dr.monitor") ? config
+                    : config.scope("dr.monitor");
+            maxBackupAge = c.getDuration("max-backup-age", maxBackupAge);
+            maxRunTime = c.getDuration("max-run-time", maxRunTime);
+            renotifyInterval = c.getDuration("renotify-interval", renotifyInterval);
+            maxDeviationPercent = c.getInt("size-deviation-percent", (int) maxDeviationPercent);
+            sizeSamples = c.getInt("size-samples", sizeSamples);
+            c.get("local-path").ifPresent(p -> {
+                capacityPath = Path.of(p);
+                minFreeBytes = c.getLong("min-free-bytes", 0);
+                minFreePercent = c.getInt("min-free-percent", 10);
+            });
+            quotaBytes = c.getLong("quota-bytes", quotaBytes);
+            quotaWarnPercent = c.getInt("quota-warn-percent", (int) quotaWarnPercent);
+            quotaCriticalPercent = c.getInt("quota-critical-percent", (int) quotaCriticalPercent);
+            if (c.get("wal-max-age").isPresent()) {
+                walMaxAge = c.getDuration("wal-max-age", Duration.ofMinutes(15));
+            }
+            maxSegmentsBehind = c.getLong("wal-max-segments-behind", maxSegmentsBehind);
+            segmentSize = c.getLong("wal-segment-size", segmentSize);
+            return this;
+        }
+
         /** Any further check to run and alert on. */
         public Builder check(HealthCheck check) {
             extra.add(Objects.requireNonNull(check, "check"));

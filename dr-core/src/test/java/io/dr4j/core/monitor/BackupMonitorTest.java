@@ -271,6 +271,24 @@ class BackupMonitorTest {
                 "db-prod: storage-quota DOWN", "db-prod: wal-lag DOWN");
     }
 
+    @Test
+    void isConfiguredFromDrMonitorKeys() throws Exception {
+        backup("20261120T020000Z-full", T0, Duration.ofMinutes(20), 5_000);
+        BackupMonitor m = monitor().configure(io.dr4j.core.config.ProviderConfig.of(Map.of(
+                "dr.monitor.max-backup-age", "2h", "dr.monitor.quota-bytes", "1000",
+                "dr.monitor.local-path", dir.toString(), "dr.monitor.wal-max-age", "30m"))).build();
+        clock.set(T0.plus(Duration.ofHours(3)));
+        List<HealthResult> rs = m.run();
+        assertThat(rs).extracting(HealthResult::name).containsExactly("backup-age", "backup-failures", "backup-size",
+                "storage-capacity", "storage-quota", "wal-lag");
+        assertThat(result(rs, "backup-age").message()).contains("(limit 2.0 h)");
+        assertThat(result(rs, "storage-quota").status()).isEqualTo(HealthStatus.DOWN);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> monitor().configure(io.dr4j.core.config.ProviderConfig
+                .of(Map.of("dr.monitor.max-backup-age", "one day"))))
+                .isInstanceOf(io.dr4j.core.ConfigurationException.class)
+                .hasMessageContaining("dr.monitor.max-backup-age must be a duration");
+    }
+
     /** A clock the test moves. */
     static final class MovableClock extends Clock {
         private volatile Instant now;

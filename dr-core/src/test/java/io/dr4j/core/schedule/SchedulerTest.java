@@ -218,6 +218,29 @@ class SchedulerTest {
     }
 
     @Test
+    void anUnreachableLockServiceSkipsTheRunInsteadOfFailingTheScheduler() throws Exception {
+        LeaderLock broken = new LeaderLock() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public java.util.Optional<Lease> tryAcquire(String lockName) {
+                throw new LeaderLockException("database unreachable", null);
+            }
+        };
+        try (Scheduler s = scheduler(ScheduleStateStore.inMemory(), broken)) {
+            s.add(ScheduledJob.dailyFullBackup(runs::add));
+            clock.set("2026-11-26T02:00:00Z");
+            assertThat(s.tick()).isEmpty();
+            assertThat(runs).isEmpty();
+            assertThat(types()).containsExactly(JobEvent.Type.SKIPPED_NOT_LEADER);
+            assertThat(s.nextRun("full-backup")).contains(Instant.parse("2026-11-27T02:00:00Z"));
+        }
+    }
+
+    @Test
     void aFailingJobIsRecordedAlertedAndResolvedWhenItSucceedsAgain() throws Exception {
         List<Alert> alerts = new CopyOnWriteArrayList<>();
         Notifier n = new Notifier() {
