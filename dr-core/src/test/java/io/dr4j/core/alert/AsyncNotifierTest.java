@@ -38,7 +38,7 @@ class AsyncNotifierTest {
     @Test
     void fullQueueDropsAndCountsInsteadOfBlocking() {
         RecordingNotifier slow = new RecordingNotifier("slow");
-        slow.delayMillis = 300;
+        slow.delayMillis = 1000; // long enough that no second alert is taken while the ten are offered
         List<String> drops = new CopyOnWriteArrayList<>();
         try (AsyncNotifier async = AsyncNotifier.wrap(slow, 2, (a, r) -> drops.add(a.title() + ": " + r),
                 (a, e) -> { })) {

@@ -23,7 +23,7 @@ class KubernetesLeaseLeaderLockTest {
 
     private KubernetesLeaseLeaderLock replica(String id) {
         return KubernetesLeaseLeaderLock.builder().client(client).namespace("prod").identity(id)
-                .leaseDuration(Duration.ofSeconds(2)).renewPeriod(Duration.ofMillis(300)).build();
+                .leaseDuration(Duration.ofSeconds(3)).renewPeriod(Duration.ofMillis(300)).build();
     }
 
     private Lease lease(String name) {
@@ -39,7 +39,7 @@ class KubernetesLeaseLeaderLockTest {
             assertThat(a.tryAcquire("full-backup")).as("no second lease within one process").isEmpty();
             Lease l = lease("dr4j-full-backup");
             assertThat(l.getSpec().getHolderIdentity()).isEqualTo("pod-a");
-            assertThat(l.getSpec().getLeaseDurationSeconds()).isEqualTo(2);
+            assertThat(l.getSpec().getLeaseDurationSeconds()).isEqualTo(3);
             assertThat(l.getSpec().getLeaseTransitions()).isZero();
 
             la.get().close();
@@ -58,7 +58,7 @@ class KubernetesLeaseLeaderLockTest {
         try (KubernetesLeaseLeaderLock a = replica("pod-a"); KubernetesLeaseLeaderLock b = replica("pod-b")) {
             LeaderLock.Lease la = a.tryAcquire("nightly").orElseThrow();
             ZonedDateTime firstRenew = lease("dr4j-nightly").getSpec().getRenewTime();
-            Thread.sleep(3000); // longer than the 2 s lease
+            Thread.sleep(4000); // longer than the 3 s lease
             assertThat(la.isValid()).isTrue();
             assertThat(lease("dr4j-nightly").getSpec().getRenewTime()).isAfter(firstRenew);
             assertThat(b.tryAcquire("nightly")).isEmpty();
