@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
+
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -184,8 +186,8 @@ public final class IncidentStatusUpdater implements AutoCloseable {
 
     /** Builds an {@link IncidentStatusUpdater}. */
     public static final class Builder {
-        private Notifier notifier;
-        private ScheduledExecutorService executor;
+        private @Nullable Notifier notifier;
+        private @Nullable ScheduledExecutorService executor;
         private Clock clock = Clock.systemUTC();
         private Duration interval = Duration.ofMinutes(30);
         private Severity severity = Severity.WARNING;

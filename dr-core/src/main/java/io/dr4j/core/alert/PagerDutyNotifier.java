@@ -11,6 +11,8 @@ import java.util.TreeMap;
 
 import io.dr4j.core.config.Secret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Sends alerts as PagerDuty Events API v2 events ({@code POST /v2/enqueue}). An alert triggers an incident whose
  * {@code dedup_key} is the alert's {@link Alert#dedupKey()}; its resolve message resolves the same incident:
@@ -86,10 +88,10 @@ public final class PagerDutyNotifier implements Notifier {
 
     /** Builds a {@link PagerDutyNotifier}. */
     public static final class Builder {
-        private Secret routingKey;
+        private @Nullable Secret routingKey;
         private URI endpoint = DEFAULT_ENDPOINT;
         private String label = "default";
-        private HttpClient client;
+        private @Nullable HttpClient client;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
 

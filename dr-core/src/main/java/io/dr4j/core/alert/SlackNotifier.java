@@ -10,6 +10,8 @@ import java.util.Objects;
 
 import io.dr4j.core.config.Secret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Posts alerts to a Slack incoming webhook. The payload is a {@code text} line (shown in notifications) and one
  * attachment coloured by severity with the message and the alert's fields:
@@ -89,9 +91,9 @@ public final class SlackNotifier implements Notifier {
 
     /** Builds a {@link SlackNotifier}. */
     public static final class Builder {
-        private Secret webhookUrl;
+        private @Nullable Secret webhookUrl;
         private String label = "default";
-        private HttpClient client;
+        private @Nullable HttpClient client;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
 

@@ -9,6 +9,8 @@ import java.util.Objects;
 
 import io.dr4j.core.config.Secret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Sends alerts as text messages through an SMS gateway that accepts a JSON webhook (Twilio Functions, a self-hosted
  * gateway, an internal relay). One request per alert:
@@ -22,7 +24,7 @@ import io.dr4j.core.config.Secret;
  */
 public final class SmsNotifier implements Notifier {
     private final HttpChannel channel;
-    private final Secret token;
+    private final @Nullable Secret token;
     private final List<String> recipients;
     private final int maxLength;
 
@@ -76,12 +78,12 @@ public final class SmsNotifier implements Notifier {
 
     /** Builds an {@link SmsNotifier}. */
     public static final class Builder {
-        private Secret gatewayUrl;
-        private Secret token;
+        private @Nullable Secret gatewayUrl;
+        private @Nullable Secret token;
         private List<String> recipients = List.of();
         private int maxLength = 160;
         private String label = "default";
-        private HttpClient client;
+        private @Nullable HttpClient client;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
 

@@ -16,6 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.dr4j.core.config.Secret;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Posts alerts as JSON to any HTTP endpoint, signed with HMAC-SHA256 so the receiver can check they come from
  * dr4j and were not replayed.
@@ -107,10 +109,10 @@ public final class WebhookNotifier implements Notifier {
 
     /** Builds a {@link WebhookNotifier}. */
     public static final class Builder {
-        private Secret url;
-        private Secret hmacSecret;
+        private @Nullable Secret url;
+        private @Nullable Secret hmacSecret;
         private String label = "default";
-        private HttpClient client;
+        private @Nullable HttpClient client;
         private RetryPolicy retry = RetryPolicy.DEFAULT;
         private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
