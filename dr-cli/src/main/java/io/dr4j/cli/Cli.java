@@ -103,11 +103,9 @@ public final class Cli {
     /** The configured {@link DisasterRecovery} (the target of the repository location). */
     public DisasterRecovery disasterRecovery() {
         java.util.List<URI> locations = repositoryLocations();
-        if (locations.size() > 1) {
-            throw new ConfigurationException("Several --repo locations were given (" + locations.size()
-                    + "), but this build has no mirrored target. Pass one --repo");
-        }
-        return DisasterRecovery.configure().config(config()).repository(locations.get(0)).load();
+        URI location = locations.size() == 1 ? locations.get(0)
+                : URI.create("mirror:" + String.join(",", locations.stream().map(URI::toString).toList()));
+        return DisasterRecovery.configure().config(config()).repository(location).load();
     }
 
     /** Opens the existing repository. */

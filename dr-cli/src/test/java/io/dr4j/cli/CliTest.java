@@ -163,6 +163,38 @@ class CliTest {
     }
 
     @Test
+    void encryptedAndMirroredRepositoriesFromConfiguration() throws Exception {
+        byte[] k = new byte[32];
+        new java.security.SecureRandom().nextBytes(k);
+        String key = java.util.Base64.getEncoder().encodeToString(k);
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        var cfg = io.dr4j.core.config.ProviderConfig.of(Map.of("dr.repository", "mirror:" + a.toUri() + "," + b.toUri(),
+                "dr.repository.key", key));
+        try (var dr = io.dr4j.core.DisasterRecovery.configure().config(cfg).load()) {
+            Repository repo = dr.openRepository("sys-9", "postgresql");
+            BackupSession s = repo.catalog().begin("20261120T020000Z-full");
+            StoredObject o = s.writeFile("f", new ByteArrayInputStream(new byte[100]));
+            assertThat(o.key()).endsWith(".zst.enc");
+            s.commit(new BackupManifest(1, s.id(), BackupType.FULL, null, "sys-9", "postgresql", Instant.now(),
+                    Instant.now(), Map.of(), Map.of(), List.of(), 0, 0));
+        }
+        assertThat(a.resolve("repository.json")).exists();
+        assertThat(b.resolve("repository.json")).exists();
+        Run ok = dr(Map.of("DR_REPOSITORY_KEY", key), "list", "--repo", a.toString(), "--repo", b.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("20261120T020000Z-full");
+        byte[] other = new byte[32];
+        String wrong = java.util.Base64.getEncoder().encodeToString(other);
+        Run bad = dr(Map.of("DR_REPOSITORY_KEY", wrong), "list", "--repo", a.toString());
+        assertThat(bad.code()).isEqualTo(ExitCode.FAILED);
+        assertThat(bad.err()).doesNotContain(wrong).doesNotContain(key);
+        Run none = dr("list", "--repo", a.toString());
+        assertThat(none.code()).isEqualTo(ExitCode.FAILED);
+        assertThat(none.err()).contains("encrypted").contains("DR_REPOSITORY_KEY");
+    }
+
+    @Test
     void progressLinesShowRateAndEta() {
         String line = ProgressRenderer.render(new io.dr4j.core.Progress("backup", "copy", 512L << 20, 1L << 30, 10, 40,
                 java.time.Duration.ofSeconds(4)));

@@ -136,11 +136,33 @@ public final class DisasterRecovery implements AutoCloseable {
                     problems.addAll(e.problems());
                 }
             }
+            ObjectEncryption enc = encryption;
+            if (enc == null) {
+                try {
+                    enc = configuredEncryption(config);
+                } catch (ConfigurationException e) {
+                    problems.addAll(e.problems());
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems, null);
             }
             BackupTarget t = target != null ? target : BackupTargets.open(location, config);
-            return new DisasterRecovery(t, new RepositoryOptions(spec, encryption), config);
+            return new DisasterRecovery(t, new RepositoryOptions(spec, enc), config);
+        }
+
+        /**
+         * The repository key from {@code dr.repository.key-file} (a file holding base64 of 32 bytes) or
+         * {@code dr.repository.key} ({@code DR_REPOSITORY_KEY}); none when neither is set.
+         */
+        private static @Nullable ObjectEncryption configuredEncryption(ProviderConfig config) {
+            var file = config.get("dr.repository.key-file");
+            if (file.isPresent()) {
+                return io.dr4j.core.codec.EnvelopeEncryption.with(
+                        io.dr4j.core.codec.KeyProvider.fromFile(java.nio.file.Path.of(file.get())));
+            }
+            return config.secret("dr.repository.key").map(k -> (ObjectEncryption) io.dr4j.core.codec.EnvelopeEncryption
+                    .with(io.dr4j.core.codec.KeyProvider.of(k, "dr.repository.key (DR_REPOSITORY_KEY)"))).orElse(null);
         }
     }
 }

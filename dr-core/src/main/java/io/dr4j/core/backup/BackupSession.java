@@ -24,10 +24,12 @@ public final class BackupSession implements AutoCloseable {
     private final Repository repository;
     private final String id;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final RepositoryLock lock;
 
-    BackupSession(Repository repository, String id) {
+    BackupSession(Repository repository, String id, RepositoryLock lock) {
         this.repository = repository;
         this.id = BackupId.validate(id);
+        this.lock = lock;
     }
 
     public String id() {
@@ -66,9 +68,11 @@ public final class BackupSession implements AutoCloseable {
             throw new BackupFailedException("Manifest of system " + manifest.systemId()
                     + " cannot be committed to the repository of system " + repository.descriptor().systemId());
         }
+        lock.checkHeld();
         repository.target().put(Catalog.manifestKey(id), new ByteArrayInputStream(Json.write(manifest)),
                 WriteOptions.createNew());
         finished.set(true);
+        lock.close();
         log.info("Backup {} complete: {} files, {} bytes ({} stored)", id, manifest.files().size(), manifest.size(),
                 manifest.storedSize());
         return manifest;
@@ -83,6 +87,8 @@ public final class BackupSession implements AutoCloseable {
             } catch (StorageException e) {
                 log.warn("Backup {} aborted, but some objects could not be removed ({}); the next run cleans them",
                         id, e.getMessage());
+            } finally {
+                lock.close();
             }
         }
     }

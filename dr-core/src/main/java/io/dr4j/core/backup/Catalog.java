@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Catalog {
     static final String BACKUPS = "backups/";
+    /** The lock backups and expiry share. */
+    public static final String LOCK = "repository";
     private final Repository repository;
 
     Catalog(Repository repository) {
@@ -116,11 +118,17 @@ public final class Catalog {
     }
 
     /**
-     * Starts writing a new backup.
+     * Starts writing a new backup, failing at once when another backup or an expiry holds the repository lock.
      *
      * @throws BackupFailedException when objects with that id exist already
+     * @throws RepositoryLock.RepositoryLockedException naming the holder when another backup is running
      */
     public BackupSession begin(String id) {
+        return begin(id, java.time.Duration.ZERO);
+    }
+
+    /** Starts writing a new backup, waiting up to {@code wait} for a running backup or expiry to finish. */
+    public BackupSession begin(String id, java.time.Duration wait) {
         BackupId.validate(id);
         try (Stream<ObjectInfo> s = repository.target().listAll(backupPrefix(id))) {
             if (s.findAny().isPresent()) {
@@ -129,7 +137,9 @@ public final class Catalog {
                         + "remove them with the catalog's cleanup (dr expire) first"));
             }
         }
-        return new BackupSession(repository, id);
+        RepositoryLock lock = RepositoryLock.acquire(repository, LOCK, "backup " + id, wait,
+                RepositoryLock.DEFAULT_STALE_AFTER);
+        return new BackupSession(repository, id, lock);
     }
 
     /** Deletes a complete backup: the manifest first (so it stops existing at once), then its objects. */

@@ -12,6 +12,9 @@ import java.util.Optional;
 
 import io.dr4j.core.codec.Codec;
 import io.dr4j.core.codec.EncodingOutputStream;
+import io.dr4j.core.codec.EnvelopeEncryption;
+import io.dr4j.core.codec.KeyProvider;
+import io.dr4j.core.codec.ObjectEncryption;
 import io.dr4j.core.codec.ObjectFormat;
 import io.dr4j.core.codec.WrongKeyException;
 import io.dr4j.core.internal.json.Json;
@@ -99,25 +102,48 @@ public final class Repository implements AutoCloseable {
             throw new WrongKeyException("Repository at " + target.location() + " is encrypted but no key is "
                     + "configured. Set the repository key (dr.repository.key-file or DR_REPOSITORY_KEY)", null);
         }
+        ObjectEncryption encryption = null;
         if (d.encryption() != null) {
-            Object keyId = d.encryption().get("keyId");
-            if (keyId != null && !keyId.equals(options.encryption().keyId())) {
-                throw new WrongKeyException("The configured key (id " + options.encryption().keyId()
-                        + ") is not the key of the repository at " + target.location() + " (id " + keyId
-                        + "). Configure the repository's key; nothing was read or written", null);
-            }
+            // verifies the key (envelope encryption: unwraps the data keyset) before anything is read or written
+            encryption = options.encryption().forRepository(d.encryption(), target.location().toString());
+        } else if (options.encryption() != null) {
+            throw new RepositoryException("Repository at " + target.location() + " is not encrypted, but a key is "
+                    + "configured. Its objects would be written in the clear: remove the key setting, or use a new, "
+                    + "encrypted repository at another location");
         }
-        return new Repository(target, d, new Codec(options.codec(), options.encryption()));
+        return new Repository(target, d, new Codec(options.codec(), encryption));
+    }
+
+    /**
+     * Re-wraps the data keyset of an encrypted repository under a new key-encryption key. Only
+     * {@code repository.json} is replaced; data objects are untouched and stay readable with the new key.
+     *
+     * @throws WrongKeyException   when {@code currentKey} is not the repository's key (nothing is changed)
+     * @throws RepositoryException when the repository is not encrypted
+     */
+    public static RepositoryDescriptor rotateKey(BackupTarget target, KeyProvider currentKey, KeyProvider newKey) {
+        RepositoryDescriptor d = readDescriptor(target).orElseThrow(() -> new RepositoryException(
+                "No dr4j repository at " + target.location() + " (no " + RepositoryDescriptor.KEY + ")"));
+        if (d.encryption() == null) {
+            throw new RepositoryException("Repository at " + target.location() + " is not encrypted; there is no key "
+                    + "to rotate");
+        }
+        String where = target.location().toString();
+        Map<String, Object> rewrapped = EnvelopeEncryption.rotate(d.encryption(), currentKey, newKey, where);
+        RepositoryDescriptor next = new RepositoryDescriptor(d.format(), d.formatVersion(), d.systemId(),
+                d.systemKind(), d.createdAt(), d.compression(), rewrapped);
+        // proves the new key opens it before replacing anything
+        EnvelopeEncryption.with(newKey).forRepository(rewrapped, where);
+        target.put(RepositoryDescriptor.KEY, new ByteArrayInputStream(Json.write(next)),
+                WriteOptions.replaceExisting());
+        return next;
     }
 
     private static @Nullable Map<String, Object> encryptionMetadata(RepositoryOptions options) {
         if (options.encryption() == null) {
             return null;
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", "AES256_GCM_HKDF_1MB");
-        m.put("keyId", options.encryption().keyId());
-        return m;
+        return new LinkedHashMap<>(options.encryption().repositoryMetadata());
     }
 
     /** Reads {@code repository.json}, empty when the target holds none. */
@@ -225,6 +251,58 @@ public final class Repository implements AutoCloseable {
             closeQuietly(raw);
             throw new StorageException("Could not open " + key + " for reading: " + e.getMessage(), e);
         }
+    }
+
+    /** Consumes a stream; may be called again with a fresh stream (see {@link #readVerified}). */
+    @FunctionalInterface
+    public interface StreamConsumer<T> {
+        T accept(InputStream in) throws IOException;
+    }
+
+    /**
+     * Reads an object verified, falling back to the target's next {@linkplain BackupTarget#replicas() replica} when
+     * a copy is missing, unreadable or fails its size/SHA-256 check. {@code consumer} gets a fresh stream for each
+     * attempt and must start over with it (discard what it made of an earlier attempt); the stream is drained to
+     * its end after {@code consumer} returns, so the verdict always comes before this method returns.
+     *
+     * @throws io.dr4j.core.codec.IntegrityException when every replica's copy is corrupt (the last failure, the
+     *                                               others suppressed)
+     */
+    public <T> T readVerified(StoredObject object, StreamConsumer<T> consumer) {
+        java.util.List<BackupTarget> replicas = target.replicas();
+        RuntimeException failure = null;
+        for (BackupTarget replica : replicas) {
+            InputStream raw;
+            try {
+                raw = replica.get(object.key());
+            } catch (StorageException e) {
+                failure = chain(failure, e);
+                continue;
+            }
+            try (InputStream in = codec.verifyingDecoder(raw, object.key(), object.sha256(), object.size())) {
+                T result = consumer.accept(in);
+                in.transferTo(OutputStream.nullOutputStream());
+                return result;
+            } catch (StorageException e) {
+                if (replicas.size() > 1) {
+                    org.slf4j.LoggerFactory.getLogger(Repository.class).warn(
+                            "Copy of {} on {} is not usable ({}); trying the next replica", object.key(),
+                            replica.location(), e.getMessage());
+                }
+                failure = chain(failure, e);
+            } catch (IOException e) {
+                failure = chain(failure, new StorageException("Could not read " + object.key() + " from "
+                        + replica.location() + ": " + e.getMessage(), e));
+            }
+        }
+        throw Objects.requireNonNull(failure);
+    }
+
+    private static RuntimeException chain(@Nullable RuntimeException previous, RuntimeException next) {
+        if (previous != null) {
+            next.addSuppressed(previous);
+        }
+        return next;
     }
 
     /** Reads a stored object, verified. */

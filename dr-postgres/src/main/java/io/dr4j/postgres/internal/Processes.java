@@ -53,14 +53,40 @@ public final class Processes {
             UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
             var user = lookup.lookupPrincipalByName(POSTGRES_USER);
             var group = lookup.lookupPrincipalByGroupName(POSTGRES_USER);
-            try (Stream<Path> s = Files.walk(dir)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class,
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    v.setOwner(user);
-                    v.setGroup(group);
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                        throws IOException {
+                    give(d);
+                    return java.nio.file.FileVisitResult.CONTINUE;
                 }
-            }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                        throws IOException {
+                    give(f);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE; // removed while we walked (spool, temp files)
+                    }
+                    throw e;
+                }
+
+                private void give(Path p) throws IOException {
+                    try {
+                        PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        v.setOwner(user);
+                        v.setGroup(group);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // removed while we walked
+                    }
+                }
+            });
         } catch (IOException e) {
             throw new ProcessFailedException("Could not give " + dir + " to the OS user '" + POSTGRES_USER
                     + "' (PostgreSQL refuses to run as root). Create that user or run dr4j as a non-root user", e);

@@ -151,6 +151,25 @@ class LogicalBackupIT {
     }
 
     @Test
+    void testRestoreMeasuresAndChecksAndFailsABadCheck() throws Exception {
+        Repository repo = repo();
+        BackupResult r = PostgresLogicalBackup.builder().target(target("app")).format(DumpFormat.CUSTOM).build()
+                .backup(repo, BackupRequest.of(BackupType.LOGICAL));
+        io.dr4j.core.backup.verify.VerificationRecord ok = io.dr4j.postgres.verify.TestRestore.builder().binaries(bin)
+                .build().run(repo, r.id());
+        assertThat(ok.passed()).as(String.join("; ", ok.problems())).isTrue();
+        assertThat(ok.details()).containsKey("restoreSeconds").containsEntry("pg_amcheck", "passed")
+                .containsKey("check: " + io.dr4j.postgres.verify.TestRestore.DEFAULT_CHECK);
+        io.dr4j.core.backup.verify.VerificationRecord bad = io.dr4j.postgres.verify.TestRestore.builder().binaries(bin)
+                .checks(List.of("SELECT count(*) > 1000000 FROM notes", "SELECT * FROM no_such_table")).build()
+                .run(repo, r.id());
+        assertThat(bad.passed()).isFalse();
+        assertThat(bad.problems()).anySatisfy(p -> assertThat(p).contains("returned false"))
+                .anySatisfy(p -> assertThat(p).contains("no_such_table"));
+        assertThat(new io.dr4j.core.backup.verify.VerificationLog(repo).all()).hasSize(2);
+    }
+
+    @Test
     void refusesWhatIsNotADump() throws Exception {
         Path notDump = dir.resolve("photo.jpg");
         Files.write(notDump, new byte[] {(byte) 0xff, (byte) 0xd8, (byte) 0xff, 0, 1, 2, 3});

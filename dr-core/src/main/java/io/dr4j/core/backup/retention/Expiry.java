@@ -89,8 +89,20 @@ public final class Expiry {
         return execute(plan());
     }
 
-    /** Deletes what {@code plan} says; re-checks nothing it planned is now needed by a newer backup. */
+    /**
+     * Deletes what {@code plan} says, holding the repository lock (so no backup runs meanwhile), and re-checks that
+     * nothing it planned is now needed by a newer backup.
+     *
+     * @throws io.dr4j.core.backup.RepositoryLock.RepositoryLockedException when a backup is running
+     */
     public ExpiryReport execute(ExpiryPlan plan) {
+        try (io.dr4j.core.backup.RepositoryLock lock = io.dr4j.core.backup.RepositoryLock.acquire(repository,
+                Catalog.LOCK, "expiry", java.time.Duration.ZERO, io.dr4j.core.backup.RepositoryLock.DEFAULT_STALE_AFTER)) {
+            return executeLocked(plan, lock);
+        }
+    }
+
+    private ExpiryReport executeLocked(ExpiryPlan plan, io.dr4j.core.backup.RepositoryLock lock) {
         long t0 = System.nanoTime();
         // a backup taken since planning may depend on one we are about to delete: re-plan and intersect
         ExpiryPlan fresh = plan();
@@ -106,6 +118,7 @@ public final class Expiry {
             if (!fresh.delete().contains(id) || !byId.containsKey(id)) {
                 continue;
             }
+            lock.checkHeld();
             repository.catalog().delete(id);
             freed += byId.get(id).storedSize();
             deleted.add(id);

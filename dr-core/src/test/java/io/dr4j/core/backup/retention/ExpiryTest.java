@@ -110,9 +110,8 @@ class ExpiryTest {
     @Test
     void leftoversOfFailedBackupsAreRemovedOnlyAfterTheGracePeriod() throws Exception {
         backup(NOW.minus(Duration.ofDays(1)), BackupType.FULL, null, 1);
-        BackupSession failed = repo.catalog().begin("20261126T110000Z-full");
-        failed.writeFile("base/1/2", new ByteArrayInputStream(new byte[10]));
-        // a crash: the session is never closed or committed
+        // what a crashed backup leaves: data objects, no manifest (its process, and so its lock, are gone)
+        repo.write("backups/20261126T110000Z-full/data/base/1/2", new ByteArrayInputStream(new byte[10]));
         assertThat(repo.catalog().leftovers()).containsExactly("20261126T110000Z-full");
         Path obj = dir.resolve("repo/backups/20261126T110000Z-full/data/base/1/2.zst");
         Files.setLastModifiedTime(obj, java.nio.file.attribute.FileTime.from(NOW.minus(Duration.ofMinutes(10))));
@@ -140,6 +139,23 @@ class ExpiryTest {
         ExpiryReport r = expiry(RetentionPolicy.keepLast(1)).run();
         assertThat(r.deletedBackups()).containsExactly(a);
         assertThat(repo.catalog().list()).extracting(BackupManifest::id).containsExactly(c);
+    }
+
+    @Test
+    void expiryWaitsForNoBackupButRefusesWhileOneRuns() throws Exception {
+        backup(NOW.minus(Duration.ofDays(40)), BackupType.FULL, null, 1);
+        backup(NOW.minus(Duration.ofDays(1)), BackupType.FULL, null, 3);
+        try (BackupSession running = repo.catalog().begin("20261126T115900Z-full")) {
+            assertThatThrownBy(() -> expiry(RetentionPolicy.keepLast(1)).run())
+                    .isInstanceOf(io.dr4j.core.backup.RepositoryLock.RepositoryLockedException.class)
+                    .hasMessageContaining("backup 20261126T115900Z-full").hasMessageContaining("pid");
+            // and a second backup at the same time is refused clearly too
+            assertThatThrownBy(() -> repo.catalog().begin("20261126T115901Z-full"))
+                    .isInstanceOf(io.dr4j.core.backup.RepositoryLock.RepositoryLockedException.class)
+                    .hasMessageContaining("is locked by backup 20261126T115900Z-full");
+            assertThat(repo.catalog().list()).hasSize(2);
+        }
+        assertThat(expiry(RetentionPolicy.keepLast(1)).run().deletedBackups()).hasSize(1);
     }
 
     @Test

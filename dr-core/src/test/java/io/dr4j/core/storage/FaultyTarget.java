@@ -1,0 +1,106 @@
+package io.dr4j.core.storage;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/** A target that delegates, with switchable faults: failing writes after n bytes, failing gets, streams that break. */
+class FaultyTarget implements BackupTarget {
+    final BackupTarget delegate;
+    volatile long failWritesAfter = -1;
+    volatile boolean failGets;
+    volatile boolean failCommits;
+    volatile long breakStreamsAfter = -1;
+
+    FaultyTarget(BackupTarget delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public URI location() {
+        return delegate.location();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public ObjectWriter newWriter(String key, WriteOptions options) {
+        ObjectWriter w = delegate.newWriter(key, options);
+        return new ObjectWriter() {
+            long written;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (failWritesAfter >= 0 && written + len > failWritesAfter) {
+                    throw new IOException("injected write failure on " + location());
+                }
+                written += len;
+                w.write(b, off, len);
+            }
+
+            @Override
+            public ObjectInfo commit() throws IOException {
+                if (failCommits) {
+                    w.abort();
+                    throw new IOException("injected commit failure on " + location());
+                }
+                return w.commit();
+            }
+
+            @Override
+            public void abort() {
+                w.abort();
+            }
+        };
+    }
+
+    @Override
+    public InputStream get(String key, ByteRange range) {
+        if (failGets) {
+            throw new StorageException("injected read failure on " + location());
+        }
+        InputStream in = delegate.get(key, range);
+        long limit = breakStreamsAfter;
+        if (limit < 0) {
+            return in;
+        }
+        return new FilterInputStream(in) {
+            long read;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (read >= limit) {
+                    throw new IOException("injected connection reset on " + location());
+                }
+                int n = in.read(b, off, (int) Math.min(len, limit - read));
+                if (n > 0) {
+                    read += n;
+                }
+                return n;
+            }
+        };
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) {
+        return delegate.stat(key);
+    }
+
+    @Override
+    public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
+        return delegate.list(prefix, continuationToken, pageSize);
+    }
+
+    @Override
+    public void delete(String key) {
+        delegate.delete(key);
+    }
+}

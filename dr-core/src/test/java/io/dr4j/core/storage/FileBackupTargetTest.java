@@ -1,0 +1,122 @@
+package io.dr4j.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the kit cannot see from outside: the files on disk. The contract itself runs in dr-tck. */
+class FileBackupTargetTest {
+    @TempDir
+    Path dir;
+
+    private long tempFiles(Path root) throws IOException {
+        Path tmp = root.resolve(FileBackupTarget.TMP_DIR);
+        if (!Files.isDirectory(tmp)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void committedAndAbortedWritesLeaveNoTemporaryFiles() throws IOException {
+        FileBackupTarget t = FileBackupTarget.of(dir);
+        t.put("a/b/c", new ByteArrayInputStream(new byte[100]), WriteOptions.createNew());
+        try (ObjectWriter w = t.newWriter("a/b/d", WriteOptions.createNew())) {
+            w.write(new byte[1000]);
+            assertThat(tempFiles(dir)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> t.put("a/b/c", new ByteArrayInputStream(new byte[5]), WriteOptions.createNew()))
+                .isInstanceOf(ObjectAlreadyExistsException.class);
+        ObjectWriter racing = t.newWriter("a/b/e", WriteOptions.createNew());
+        racing.write(new byte[10]);
+        t.put("a/b/e", new ByteArrayInputStream(new byte[1]), WriteOptions.createNew());
+        assertThatThrownBy(racing::commit).isInstanceOf(ObjectAlreadyExistsException.class);
+        assertThat(tempFiles(dir)).isZero();
+        assertThat(Files.size(dir.resolve("a/b/e"))).as("the winner's bytes").isEqualTo(1);
+    }
+
+    @Test
+    void staleTemporaryFilesOfKilledWritersAreRemovedWhenTheTargetOpens() throws IOException {
+        Path tmp = Files.createDirectories(dir.resolve(FileBackupTarget.TMP_DIR));
+        Path stale = Files.write(tmp.resolve("dead.tmp"), new byte[10]);
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Path fresh = Files.write(tmp.resolve("in-progress.tmp"), new byte[10]);
+        FileBackupTarget t = FileBackupTarget.of(dir);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).as("a write in progress in another process is left alone").exists();
+        Files.setLastModifiedTime(fresh, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+        assertThat(t.removeStaleTemporaryFiles(Duration.ofMinutes(1))).isEqualTo(1);
+        assertThat(fresh).doesNotExist();
+    }
+
+    @Test
+    void theTemporaryDirectoryIsNotAnObjectNamespace() {
+        FileBackupTarget t = FileBackupTarget.of(dir);
+        assertThatThrownBy(() -> t.get(FileBackupTarget.TMP_DIR + "/x")).isInstanceOf(InvalidKeyException.class);
+        assertThatThrownBy(() -> t.newWriter(FileBackupTarget.TMP_DIR + "/x", WriteOptions.createNew()))
+                .isInstanceOf(InvalidKeyException.class);
+        t.put("visible", new ByteArrayInputStream(new byte[1]), WriteOptions.createNew());
+        assertThat(t.listChildren("")).containsExactly("visible");
+    }
+
+    @Test
+    void aSymbolicLinkOutOfTheRootIsRefused() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.write(outside.resolve("secret"), new byte[] {42});
+        Path root = Files.createDirectories(dir.resolve("root"));
+        Files.createSymbolicLink(root.resolve("link"), outside);
+        FileBackupTarget t = FileBackupTarget.of(root);
+        assertThatThrownBy(() -> t.get("link/secret")).isInstanceOf(InvalidKeyException.class)
+                .hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> t.newWriter("link/planted", WriteOptions.createNew()))
+                .isInstanceOf(InvalidKeyException.class);
+        assertThat(outside.resolve("planted")).doesNotExist();
+    }
+
+    @Test
+    void hostileKeysNeverTouchTheFileSystemOutsideTheRoot() {
+        Path root = dir.resolve("root");
+        FileBackupTarget t = FileBackupTarget.of(root);
+        for (String key : new String[] {"../escaped", "a/../../escaped", "/tmp/escaped", "..\\escaped"}) {
+            assertThatThrownBy(() -> t.put(key, new ByteArrayInputStream(new byte[1]), WriteOptions.createNew()))
+                    .isInstanceOf(InvalidKeyException.class).hasMessageContaining("Invalid object key");
+        }
+        assertThat(dir.resolve("escaped")).doesNotExist();
+    }
+
+    @Test
+    void objectLocksAreRefusedNotIgnored() {
+        FileBackupTarget t = FileBackupTarget.of(dir);
+        assertThatThrownBy(() -> t.newWriter("x", WriteOptions.createNew().withRetainUntil(Instant.now())))
+                .isInstanceOf(StorageException.class).hasMessageContaining("cannot lock");
+    }
+
+    @Test
+    void deletePrunesEmptyDirectoriesAndIsIdempotent() {
+        FileBackupTarget t = FileBackupTarget.of(dir);
+        t.put("p/q/r", new ByteArrayInputStream(new byte[1]), WriteOptions.createNew());
+        t.delete("p/q/r");
+        t.delete("p/q/r");
+        assertThat(dir.resolve("p")).doesNotExist();
+        assertThat(dir).exists();
+    }
+
+    @Test
+    void aFileProviderRefusesRemoteHosts() {
+        assertThatThrownBy(() -> new FileBackupTargetProvider().create(java.net.URI.create("file://server/share"),
+                io.dr4j.core.config.ProviderConfig.empty())).hasMessageContaining("names a host");
+    }
+}

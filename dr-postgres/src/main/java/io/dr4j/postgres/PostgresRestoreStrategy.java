@@ -1,0 +1,547 @@
+package io.dr4j.postgres;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+
+import io.dr4j.core.DrException;
+import io.dr4j.core.backup.BackupFile;
+import io.dr4j.core.backup.BackupManifest;
+import io.dr4j.core.backup.Repository;
+import io.dr4j.core.restore.RestoreFailedException;
+import io.dr4j.core.restore.RestoreRequest;
+import io.dr4j.core.restore.RestoreResult;
+import io.dr4j.core.restore.RestoreStrategy;
+import io.dr4j.postgres.backup.ProgressTracker;
+import io.dr4j.postgres.cluster.PostgresBinaries;
+import io.dr4j.postgres.cluster.ScratchCluster;
+import io.dr4j.postgres.internal.Processes;
+import io.dr4j.postgres.restore.InJvmWalSpoolFiller;
+import io.dr4j.postgres.restore.RestoreCommandScript;
+import io.dr4j.postgres.restore.RestorePlan;
+import io.dr4j.postgres.restore.WalSpoolFiller;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Physical restore and point-in-time recovery of a PostgreSQL backup into a new data directory (or, with
+ * {@code delta}, into an existing one, fetching only files whose content differs and removing files the backup
+ * does not have). Before anything is written it picks the backup for the target and checks every WAL segment from
+ * the backup's start to the target is archived. Files are downloaded and decompressed in parallel and fsynced as
+ * they are written. Recovery settings go to {@code postgresql.auto.conf} with {@code recovery.signal}; the
+ * {@code restore_command} is a generated script serving WAL from a spool that a {@link WalSpoolFiller} fills ahead
+ * of replay. With {@code start}, the server is started and the restore returns once recovery has ended
+ * ({@code pg_is_in_recovery()} false).
+ *
+ * <p>Request options: {@code port} (default: a free port), {@code tablespace.<oid>} (where a tablespace goes;
+ * default {@code <destination>_tblspc_<oid>}), {@code setting.<name>} (extra server settings),
+ * {@code recovery-target-action} (promote, pause, shutdown), {@code stop-after-recovery} (false).
+ */
+public final class PostgresRestoreStrategy implements RestoreStrategy {
+    private static final Logger log = LoggerFactory.getLogger(PostgresRestoreStrategy.class);
+    static final String SPOOL = "pg_wal/dr4j-spool";
+
+    private final IntFunction<PostgresBinaries> binaries;
+    private final WalSpoolFiller filler;
+    private final int lookAhead;
+    private final Duration recoveryTimeout;
+
+    private PostgresRestoreStrategy(Builder b) {
+        this.binaries = b.binaries;
+        this.filler = b.filler;
+        this.lookAhead = b.lookAhead;
+        this.recoveryTimeout = b.recoveryTimeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String id() {
+        return "postgres-physical";
+    }
+
+    @Override
+    public RestoreResult restore(Repository repository, RestoreRequest request) {
+        Objects.requireNonNull(repository, "repository");
+        Instant t0 = Instant.now();
+        Map<String, Duration> phases = new LinkedHashMap<>();
+        Map<String, String> details = new LinkedHashMap<>();
+        ProgressTracker progress = new ProgressTracker(request.progress(), "restore", "plan");
+        Path dest = request.destination().toAbsolutePath().normalize();
+
+        // ---- plan: nothing is written before every check passed
+        long p0 = System.nanoTime();
+        RestorePlan plan = RestorePlan.make(repository, request.backupId(), request.target(), request.timeline(),
+                PostgresBackupSource.KIND);
+        BackupManifest backup = plan.backup();
+        repository.catalog().chain(backup); // the whole chain must exist
+        checkDestination(dest, request.delta());
+        Map<String, Path> tablespaces = tablespaceTargets(backup, dest, request);
+        for (Path t : tablespaces.values()) {
+            checkDestination(t, request.delta());
+        }
+        int major = Integer.parseInt(backup.properties().getOrDefault("majorVersion", "15"));
+        PostgresBinaries bin = request.start() ? binaries.apply(major) : null;
+        phases.put("plan", Duration.ofNanos(System.nanoTime() - p0));
+        details.put("window", plan.window());
+        details.put("walFiles", Integer.toString(plan.wal().size()));
+        log.info("Restoring backup {} into {} to {} ({} WAL files; {})", backup.id(), dest, request.target(),
+                plan.wal().size(), plan.window());
+
+        // ---- download
+        long d0 = System.nanoTime();
+        Stats stats;
+        try {
+            Files.createDirectories(dest);
+            Files.setPosixFilePermissions(dest, EnumSet.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            stats = download(repository, backup, dest, tablespaces, request, progress);
+        } catch (IOException e) {
+            throw new RestoreFailedException("Restore into " + dest + " failed: " + e.getMessage(), e);
+        }
+        phases.put("download", Duration.ofNanos(System.nanoTime() - d0));
+        details.put("filesSkipped", Long.toString(stats.skipped.get()));
+        details.put("filesRemoved", Long.toString(stats.removed.get()));
+
+        // ---- recovery configuration + WAL spool
+        int port = request.options().containsKey("port") ? Integer.parseInt(request.options().get("port"))
+                : ScratchCluster.freePort();
+        details.put("port", Integer.toString(port));
+        Path spool = dest.resolve(SPOOL);
+        WalSpoolFiller.Handle fill;
+        try {
+            Files.createDirectories(dest.resolve("pg_wal/archive_status"));
+            Files.createDirectories(spool);
+            String restoreCommand = RestoreCommandScript.write(spool, 600);
+            Map<String, String> extra = new LinkedHashMap<>();
+            request.options().forEach((k, v) -> {
+                if (k.startsWith("setting.")) {
+                    extra.put(k.substring("setting.".length()), v);
+                }
+            });
+            Map<String, String> settings = RecoveryConfig.settings(request.target(), plan.history().target(),
+                    restoreCommand, port, major, request.options().getOrDefault("recovery-target-action", "promote"),
+                    extra);
+            RecoveryConfig.write(dest, settings, "dr4j restore of backup " + backup.id() + " at " + Instant.now()
+                    + ": recovery settings; archiving and replication of the source switched off");
+            Processes.chownToPostgres(dest);
+            for (Path t : tablespaces.values()) {
+                Processes.chownToPostgres(t);
+            }
+        } catch (IOException e) {
+            throw new RestoreFailedException("Could not write the recovery settings into " + dest + ": " + e.getMessage(), e);
+        }
+        long w0 = System.nanoTime();
+        fill = filler.start(repository, plan.wal(), spool, request.start() ? lookAhead : 0);
+        String lsn = null;
+        Instant time = null;
+        String timeline = null;
+        try {
+            if (!request.start()) {
+                fill.awaitComplete(Duration.ofHours(24));
+                phases.put("wal-prefetch", Duration.ofNanos(System.nanoTime() - w0));
+                Processes.chownToPostgres(spool);
+            } else {
+                long r0 = System.nanoTime();
+                Recovered r = startAndRecover(Objects.requireNonNull(bin), dest, port, request, details);
+                phases.put("recovery", Duration.ofNanos(System.nanoTime() - r0));
+                lsn = r.lsn;
+                time = r.time;
+                timeline = r.timeline;
+            }
+        } finally {
+            fill.close();
+        }
+        if (request.start()) {
+            deleteTree(spool);
+        }
+        progress.finish();
+        return new RestoreResult(backup.id(), dest, lsn, time, timeline, stats.bytes.get(), stats.files.get(), phases,
+                Duration.between(t0, Instant.now()), details);
+    }
+
+    private record Recovered(@Nullable String lsn, @Nullable Instant time, @Nullable String timeline) {
+    }
+
+    private Recovered startAndRecover(PostgresBinaries bin, Path dest, int port, RestoreRequest request,
+                                      Map<String, String> details) {
+        ScratchCluster server = ScratchCluster.builder().binaries(bin).existingDataDir(dest).port(port)
+                .keepOnClose().create();
+        details.put("logFile", server.logFile().toString());
+        details.put("socketDir", server.baseDir().toString());
+        try {
+            server.start();
+        } catch (DrException e) {
+            throw new RestoreFailedException("The restored server in " + dest + " did not start or recovery failed: "
+                    + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + recoveryTimeout.toNanos();
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("connectTimeout", "5");
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        while (true) {
+            try (Connection c = DriverManager.getConnection(url, p); Statement s = c.createStatement()) {
+                boolean inRecovery;
+                try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+                    rs.next();
+                    inRecovery = rs.getBoolean(1);
+                }
+                if (!inRecovery) {
+                    try (ResultSet rs = s.executeQuery("select pg_last_wal_replay_lsn()::text, "
+                            + "pg_last_xact_replay_timestamp(), substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)")) {
+                        rs.next();
+                        Timestamp ts = rs.getTimestamp(2);
+                        Recovered r = new Recovered(rs.getString(1), ts == null ? null : ts.toInstant(), rs.getString(3));
+                        if ("true".equals(request.options().get("stop-after-recovery"))) {
+                            server.stop();
+                        }
+                        return r;
+                    }
+                }
+            } catch (SQLException e) {
+                if (!Files.exists(dest.resolve("postmaster.pid"))) {
+                    throw new RestoreFailedException("The restored server stopped during recovery. Server log "
+                            + server.logFile() + ":\n" + server.tailOfLog(), e);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new RestoreFailedException("Recovery of " + dest + " did not end within " + recoveryTimeout
+                        + " (the server still runs on port " + port + "). Server log:\n" + server.tailOfLog());
+            }
+            PostgresBackupSource.sleep(200);
+        }
+    }
+
+    private static void checkDestination(Path dir, boolean delta) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new RestoreFailedException(dir + " exists and is not a directory: choose a new or empty directory");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            boolean empty = s.findAny().isEmpty();
+            if (!empty && !delta) {
+                throw new RestoreFailedException("The destination " + dir + " is not empty: restore into a new or "
+                        + "empty directory, or ask for a delta restore to reuse what is there. Nothing was changed");
+            }
+        } catch (IOException e) {
+            throw new RestoreFailedException("Cannot read " + dir + ": " + e.getMessage(), e);
+        }
+        if (delta && Files.exists(dir.resolve("postmaster.pid"))) {
+            throw new RestoreFailedException(dir + " holds postmaster.pid: stop the server using it before a delta "
+                    + "restore (or remove a stale postmaster.pid). Nothing was changed");
+        }
+    }
+
+    private static Map<String, Path> tablespaceTargets(BackupManifest b, Path dest, RestoreRequest request) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        for (BackupFile f : b.files()) {
+            if (f.kind() == BackupFile.Kind.LINK && f.path().matches("pg_tblspc/\\d+")) {
+                String oid = f.path().substring("pg_tblspc/".length());
+                String opt = request.options().get("tablespace." + oid);
+                out.put(oid, opt != null ? Path.of(opt).toAbsolutePath()
+                        : dest.resolveSibling(dest.getFileName() + "_tblspc_" + oid));
+            }
+        }
+        return out;
+    }
+
+    private static final class Stats {
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong files = new AtomicLong();
+        final AtomicLong skipped = new AtomicLong();
+        final AtomicLong removed = new AtomicLong();
+    }
+
+    private static Path local(String rel, Path dest, Map<String, Path> tablespaces) {
+        if (rel.startsWith("pg_tblspc/")) {
+            String rest = rel.substring("pg_tblspc/".length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && tablespaces.containsKey(rest.substring(0, slash))) {
+                return tablespaces.get(rest.substring(0, slash)).resolve(rest.substring(slash + 1));
+            }
+        }
+        return dest.resolve(rel);
+    }
+
+    private Stats download(Repository repository, BackupManifest backup, Path dest, Map<String, Path> tablespaces,
+                           RestoreRequest request, ProgressTracker progress) throws IOException {
+        Stats stats = new Stats();
+        List<BackupFile> files = new ArrayList<>(backup.files());
+        Set<Path> wanted = new HashSet<>();
+        for (Path t : tablespaces.values()) {
+            Files.createDirectories(t);
+            wanted.add(t);
+        }
+        // directories and links first
+        for (BackupFile f : files) {
+            Path p = local(f.path(), dest, tablespaces);
+            wanted.add(p);
+            if (f.kind() == BackupFile.Kind.DIRECTORY) {
+                Files.createDirectories(p);
+                setMode(p, f.mode() > 0 ? f.mode() : 0700);
+            } else if (f.kind() == BackupFile.Kind.LINK) {
+                String oid = f.path().startsWith("pg_tblspc/") ? f.path().substring("pg_tblspc/".length()) : null;
+                Path target = oid != null && tablespaces.containsKey(oid) ? tablespaces.get(oid)
+                        : Path.of(Objects.requireNonNull(f.linkTarget()));
+                Files.createDirectories(p.getParent());
+                if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(p);
+                }
+                Files.createSymbolicLink(p, target);
+            }
+        }
+        if (request.delta()) {
+            removeStrays(dest, wanted, stats);
+            for (Path t : tablespaces.values()) {
+                removeStrays(t, wanted, stats);
+            }
+        }
+        List<BackupFile> content = files.stream().filter(f -> f.kind() == BackupFile.Kind.FILE)
+                .sorted(Comparator.comparingLong(BackupFile::size).reversed()).toList();
+        progress.phase("download", content.stream().mapToLong(BackupFile::size).sum(), content.size());
+        ExecutorService pool = Executors.newFixedThreadPool(request.effectiveParallelism(), r -> {
+            Thread t = new Thread(r, "dr4j-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (BackupFile f : content) {
+                futures.add(pool.submit(() -> {
+                    Path p = local(f.path(), dest, tablespaces);
+                    if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
+                        writeTablespaceMap(p, tablespaces);
+                    } else if (request.delta() && sameContent(p, f)) {
+                        stats.skipped.incrementAndGet();
+                        progress.addBytes(f.size());
+                    } else {
+                        fetch(repository, f, p, progress);
+                        stats.files.incrementAndGet();
+                        stats.bytes.addAndGet(f.size());
+                    }
+                    progress.addItem();
+                    return null;
+                }));
+            }
+            for (Future<?> fu : futures) {
+                try {
+                    fu.get();
+                } catch (ExecutionException e) {
+                    futures.forEach(x -> x.cancel(true));
+                    Throwable c = e.getCause();
+                    if (c instanceof DrException d) {
+                        throw d;
+                    }
+                    throw new RestoreFailedException("Restoring files into " + dest + " failed: " + c, c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RestoreFailedException("Restore interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return stats;
+    }
+
+    private static void writeTablespaceMap(Path p, Map<String, Path> tablespaces) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        tablespaces.forEach((oid, path) -> sb.append(oid).append(' ').append(path).append('\n'));
+        Files.writeString(p, sb.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void removeStrays(Path root, Set<Path> wanted, Stats stats) throws IOException {
+        List<Path> strays = new ArrayList<>();
+        Set<Path> tablespaceRoots = new HashSet<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            s.filter(p -> !p.equals(root) && !wanted.contains(p)).forEach(strays::add);
+        }
+        strays.sort(Comparator.reverseOrder());
+        for (Path p : strays) {
+            if (tablespaceRoots.contains(p) || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && hasWanted(p, wanted)) {
+                continue;
+            }
+            try (Stream<Path> w = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? Files.list(p) : Stream.empty()) {
+                if (w.findAny().isPresent()) {
+                    continue;
+                }
+            }
+            Files.deleteIfExists(p);
+            stats.removed.incrementAndGet();
+        }
+    }
+
+    private static boolean hasWanted(Path dir, Set<Path> wanted) {
+        for (Path w : wanted) {
+            if (w.startsWith(dir) && !w.equals(dir)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean sameContent(Path p, BackupFile f) throws IOException {
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.size(p) != f.size() || f.sha256() == null) {
+            return false;
+        }
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(p)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest()).equals(f.sha256());
+    }
+
+    private static void fetch(Repository repository, BackupFile f, Path p, ProgressTracker progress) throws IOException {
+        Files.createDirectories(p.getParent());
+        try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), f.size());
+             FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            byte[] buf = new byte[1 << 18];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                while (bb.hasRemaining()) {
+                    out.write(bb);
+                }
+                progress.addBytes(n);
+            }
+            out.force(true);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        setMode(p, f.mode() > 0 ? f.mode() : 0600);
+        if (f.modifiedAt() != null) {
+            Files.setLastModifiedTime(p, FileTime.from(f.modifiedAt()));
+        }
+    }
+
+    private static void setMode(Path p, int mode) throws IOException {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] all = PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (1 << (8 - i))) != 0) {
+                perms.add(all[i]);
+            }
+        }
+        Files.setPosixFilePermissions(p, perms);
+    }
+
+    private static void deleteTree(Path p) {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            log.debug("Could not remove {}: {}", p, e.getMessage());
+        }
+    }
+
+    /** Builds a {@link PostgresRestoreStrategy}. */
+    public static final class Builder {
+        private IntFunction<PostgresBinaries> binaries = major -> PostgresBinaries.installed(major).orElseThrow(() ->
+                new RestoreFailedException("No PostgreSQL " + major + " installation to start the restored server: "
+                        + "install it (apt-get install postgresql-" + major + ") or pass binaries(...)"));
+        private WalSpoolFiller filler = new InJvmWalSpoolFiller(4);
+        private int lookAhead = 64;
+        private Duration recoveryTimeout = Duration.ofHours(6);
+
+        private Builder() {
+        }
+
+        /** The server binaries to start a restored server of a major version with. */
+        public Builder binaries(IntFunction<PostgresBinaries> b) {
+            this.binaries = Objects.requireNonNull(b, "binaries");
+            return this;
+        }
+
+        /** Fixed binaries (tests, one version). */
+        public Builder binaries(PostgresBinaries b) {
+            Map<Integer, PostgresBinaries> m = new HashMap<>();
+            m.put(b.majorVersion(), b);
+            this.binaries = major -> {
+                PostgresBinaries x = m.get(major);
+                if (x == null) {
+                    throw new RestoreFailedException("The backup is of PostgreSQL " + major + " but the binaries given are "
+                            + b + ": restore with PostgreSQL " + major);
+                }
+                return x;
+            };
+            return this;
+        }
+
+        /** Who fills the WAL spool (default: {@link InJvmWalSpoolFiller} with 4 threads). */
+        public Builder spoolFiller(WalSpoolFiller f) {
+            this.filler = Objects.requireNonNull(f, "filler");
+            return this;
+        }
+
+        /** Segments fetched ahead of replay (default 64). */
+        public Builder lookAhead(int segments) {
+            this.lookAhead = segments;
+            return this;
+        }
+
+        public Builder recoveryTimeout(Duration d) {
+            this.recoveryTimeout = Objects.requireNonNull(d, "recoveryTimeout");
+            return this;
+        }
+
+        public PostgresRestoreStrategy build() {
+            return new PostgresRestoreStrategy(this);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.dr4j.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.ServiceLoader;
+
+import io.dr4j.core.storage.spi.BackupTargetProvider;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks that a storage plugin registers its {@link BackupTargetProvider} so that {@link ServiceLoader} finds it:
+ * catches a missing or misspelt {@code META-INF/services} entry (and shaded jars that dropped it) before users do.
+ *
+ * <pre>{@code
+ * class S3ProviderRegistrationTest extends ProviderRegistrationContractTest {
+ *     protected Class<? extends BackupTargetProvider> providerClass() { return S3BackupTargetProvider.class; }
+ *     protected String providerId() { return "s3"; }
+ *     protected URI exampleUri() { return URI.create("s3://bucket/prefix"); }
+ * }
+ * }</pre>
+ */
+public abstract class ProviderRegistrationContractTest {
+    static final String SERVICE_FILE = "META-INF/services/" + BackupTargetProvider.class.getName();
+
+    /** The plugin's provider class. */
+    protected abstract Class<? extends BackupTargetProvider> providerClass();
+
+    /** The id the provider reports. */
+    protected abstract String providerId();
+
+    /** A location the provider handles. */
+    protected abstract URI exampleUri();
+
+    private BackupTargetProvider loaded() {
+        List<String> seen = new ArrayList<>();
+        for (BackupTargetProvider p : ServiceLoader.load(BackupTargetProvider.class,
+                providerClass().getClassLoader())) {
+            seen.add(p.id() + "=" + p.getClass().getName());
+            if (p.getClass() == providerClass()) {
+                return p;
+            }
+        }
+        throw new AssertionError("ServiceLoader does not find " + providerClass().getName() + " (found " + seen
+                + "). Add its name to src/main/resources/" + SERVICE_FILE);
+    }
+
+    @Test
+    @DisplayName("ServiceLoader finds the provider, and it reports its id")
+    void serviceLoaderFindsIt() {
+        assertThat(loaded().id()).isEqualTo(providerId());
+    }
+
+    @Test
+    @DisplayName("the provider supports its example location and names its schemes and artifact")
+    void supportsExample() {
+        BackupTargetProvider p = loaded();
+        assertThat(p.supports(exampleUri())).as("supports(" + exampleUri() + ")").isTrue();
+        assertThat(p.schemes()).as("schemes").contains(exampleUri().getScheme());
+        assertThat(p.artifact()).as("artifact (named in 'no provider' errors)").matches("[\\w.-]+:[\\w.-]+");
+    }
+
+    @Test
+    @DisplayName("the provider does not claim locations of other schemes")
+    void doesNotClaimOthers() {
+        BackupTargetProvider p = loaded();
+        assertThat(p.supports(URI.create("no-such-scheme-" + providerId() + "://x/y"))).isFalse();
+    }
+
+    @Test
+    @DisplayName("META-INF/services lists the provider class")
+    void servicesFilePresent() throws IOException {
+        List<URL> files = Collections.list(providerClass().getClassLoader().getResources(SERVICE_FILE));
+        List<String> lines = new ArrayList<>();
+        for (URL u : files) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(u.openStream(), StandardCharsets.UTF_8))) {
+                r.lines().map(l -> l.replaceAll("#.*", "").trim()).filter(l -> !l.isEmpty()).forEach(lines::add);
+            }
+        }
+        assertThat(lines).as("entries of " + SERVICE_FILE).contains(providerClass().getName());
+    }
+
+    @Test
+    @DisplayName("the provider has a public no-argument constructor")
+    void publicNoArgConstructor() throws ReflectiveOperationException {
+        assertThat(java.lang.reflect.Modifier.isPublic(providerClass().getModifiers())).isTrue();
+        assertThat(providerClass().getConstructor().newInstance().id()).isEqualTo(providerId());
+    }
+}
