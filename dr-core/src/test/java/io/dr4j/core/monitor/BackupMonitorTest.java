@@ -135,8 +135,8 @@ class BackupMonitorTest {
         // the next backup dies halfway: objects without a manifest, and a failure record with the reason
         clock.set(T0.plus(Duration.ofDays(1)));
         status.started("20261121T020000Z-full", BackupType.FULL);
-        BackupSession dying = repo.catalog().begin("20261121T020000Z-full");
-        dying.writeFile("base/1/1259", new ByteArrayInputStream(new byte[100]));
+        // what a backup process that died halfway leaves behind: data objects, no manifest
+        repo.write("backups/20261121T020000Z-full/data/base/1/1259", new ByteArrayInputStream(new byte[100]));
         BackupFailureCheck check = new BackupFailureCheck(repo, Duration.ofHours(12), clock);
         assertThat(check.check().status()).as("running: its objects are not leftovers yet").isEqualTo(HealthStatus.UP);
         clock.set(clock.instant().plusSeconds(600));
