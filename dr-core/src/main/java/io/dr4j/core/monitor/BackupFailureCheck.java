@@ -1,5 +1,7 @@
 package io.dr4j.core.monitor;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -8,12 +10,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.dr4j.core.backup.Catalog;
 import io.dr4j.core.backup.Repository;
+import io.dr4j.core.backup.RepositoryLock;
+import io.dr4j.core.internal.json.Json;
+import io.dr4j.core.storage.ObjectNotFoundException;
 
 /**
  * Failed backups and their reason: DOWN when the last attempt recorded by {@link BackupStatusRecorder} failed (with
  * its reason and the number of failures in a row); DEGRADED when backups left objects without a manifest (failed or
- * interrupted attempts, {@code Catalog.leftovers()}) or an attempt runs longer than {@code maxRunTime}.
+ * interrupted attempts, {@code Catalog.leftovers()}; the backup holding the repository lock with a fresh heartbeat
+ * is running, not failed) or an attempt runs longer than {@code maxRunTime}.
  */
 public final class BackupFailureCheck extends MonitorCheck {
     private final Repository repository;
@@ -27,6 +34,23 @@ public final class BackupFailureCheck extends MonitorCheck {
         this.maxRunTime = Objects.requireNonNull(maxRunTime, "maxRunTime");
     }
 
+    /** The backup holding the repository lock with a fresh heartbeat: its objects are not leftovers. */
+    private Optional<String> runningByLock() {
+        try (InputStream in = repository.target().get("locks/" + Catalog.LOCK + ".json")) {
+            RepositoryLock.Holder h = Json.read(in, RepositoryLock.Holder.class);
+            boolean fresh = h.heartbeatAt() != null && Duration.between(h.heartbeatAt(), clock.instant())
+                    .compareTo(RepositoryLock.DEFAULT_STALE_AFTER) < 0;
+            if (fresh && h.purpose() != null && h.purpose().startsWith("backup ")) {
+                return Optional.of(h.purpose().substring("backup ".length()).trim());
+            }
+            return Optional.empty();
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // an unreadable lock says nothing about failures
+        }
+    }
+
     @Override
     public String name() {
         return "backup-failures";
@@ -38,7 +62,11 @@ public final class BackupFailureCheck extends MonitorCheck {
         Optional<BackupStatus> s = status.read();
         List<String> leftovers = repository.catalog().leftovers();
         String runningId = s.filter(BackupStatus::running).map(BackupStatus::backupId).orElse(null);
-        List<String> stale = leftovers.stream().filter(id -> !id.equals(runningId)).toList();
+        String lockedId = runningByLock().orElse(null);
+        if (lockedId != null) {
+            d.put("running", lockedId);
+        }
+        List<String> stale = leftovers.stream().filter(id -> !id.equals(runningId) && !id.equals(lockedId)).toList();
         if (!stale.isEmpty()) {
             d.put("leftovers", String.join(",", stale));
         }

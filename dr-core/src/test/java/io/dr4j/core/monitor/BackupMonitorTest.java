@@ -166,6 +166,21 @@ class BackupMonitorTest {
     }
 
     @Test
+    void theObjectsOfABackupHoldingTheRepositoryLockAreNotLeftovers() throws Exception {
+        clock.set(Instant.now());
+        BackupFailureCheck check = new BackupFailureCheck(repo, Duration.ofHours(12), clock);
+        try (BackupSession running = repo.catalog().begin("20261126T020000Z-full")) {
+            running.writeFile("base/1/1259", new ByteArrayInputStream(new byte[100]));
+            HealthResult r = check.check();
+            assertThat(r.status()).as(r.message()).isEqualTo(HealthStatus.UP);
+            assertThat(r.details()).containsEntry("running", "20261126T020000Z-full");
+            // an hour later without heartbeat (the process is gone) the same objects are leftovers
+            clock.set(Instant.now().plus(Duration.ofHours(1)));
+            assertThat(check.check().status()).isEqualTo(HealthStatus.DEGRADED);
+        }
+    }
+
+    @Test
     void aBackupRunningFarTooLongIsReported() {
         BackupStatusRecorder status = new BackupStatusRecorder(repo.target(), clock);
         status.started("20261120T020000Z-full", BackupType.FULL);
