@@ -26,6 +26,13 @@ final class PgOptions {
     @Option(names = {"-d", "--dbname"}, paramLabel = "DB", description = "Database (PGDATABASE).")
     String database;
 
+    /** The cluster handle for physical backups and the archiver; {@code dataDir} may be null (stream mode). */
+    io.dr4j.postgres.PostgresCluster cluster(Cli cli, java.nio.file.@org.jspecify.annotations.Nullable Path dataDir) {
+        PgTarget t = target(cli);
+        return io.dr4j.postgres.PostgresCluster.builder().environment(cli.env()).host(t.host()).port(t.port())
+                .user(t.user()).database(t.database()).password(t.password()).dataDir(dataDir).build();
+    }
+
     PgTarget target(Cli cli) {
         Map<String, String> env = cli.env();
         ProviderConfig pg = cli.config().scope("dr.postgres");

@@ -156,13 +156,8 @@ public final class DisasterRecovery implements AutoCloseable {
          * {@code dr.repository.key} ({@code DR_REPOSITORY_KEY}); none when neither is set.
          */
         private static @Nullable ObjectEncryption configuredEncryption(ProviderConfig config) {
-            var file = config.get("dr.repository.key-file");
-            if (file.isPresent()) {
-                return io.dr4j.core.codec.EnvelopeEncryption.with(
-                        io.dr4j.core.codec.KeyProvider.fromFile(java.nio.file.Path.of(file.get())));
-            }
-            return config.secret("dr.repository.key").map(k -> (ObjectEncryption) io.dr4j.core.codec.EnvelopeEncryption
-                    .with(io.dr4j.core.codec.KeyProvider.of(k, "dr.repository.key (DR_REPOSITORY_KEY)"))).orElse(null);
+            io.dr4j.core.codec.KeyProvider key = io.dr4j.core.codec.KeyProvider.fromConfig(config);
+            return key == null ? null : io.dr4j.core.codec.EnvelopeEncryption.with(key);
         }
     }
 }

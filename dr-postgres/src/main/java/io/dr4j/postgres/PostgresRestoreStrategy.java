@@ -55,7 +55,7 @@ import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.cluster.ScratchCluster;
 import io.dr4j.postgres.internal.Processes;
 import io.dr4j.postgres.restore.InJvmWalSpoolFiller;
-import io.dr4j.postgres.restore.RestoreCommandScript;
+import io.dr4j.postgres.restore.PrefetcherSpoolFiller;
 import io.dr4j.postgres.restore.RestorePlan;
 import io.dr4j.postgres.restore.WalSpoolFiller;
 
@@ -83,6 +83,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
 
     private final IntFunction<PostgresBinaries> binaries;
     private final WalSpoolFiller filler;
+    private final WalSpoolFiller offlineFiller = new InJvmWalSpoolFiller(4);
     private final int lookAhead;
     private final Duration recoveryTimeout;
 
@@ -150,11 +151,16 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                 : ScratchCluster.freePort();
         details.put("port", Integer.toString(port));
         Path spool = dest.resolve(SPOOL);
+        long segSize = Long.parseLong(backup.properties().getOrDefault("walSegmentSize", "16777216"));
+        WalSpoolFiller.Request spoolRequest = new WalSpoolFiller.Request(repository, plan.wal(), spool,
+                request.start() ? lookAhead : 0, plan.history().target(), backup.properties().get("startWal"), segSize);
+        long w0 = System.nanoTime();
         WalSpoolFiller.Handle fill;
         try {
             Files.createDirectories(dest.resolve("pg_wal/archive_status"));
-            Files.createDirectories(spool);
-            String restoreCommand = RestoreCommandScript.write(spool, 600);
+            Processes.chownToPostgres(dest.resolve("pg_wal"));
+            fill = (request.start() ? filler : offlineFiller).start(spoolRequest);
+            String restoreCommand = fill.restoreCommand();
             Map<String, String> extra = new LinkedHashMap<>();
             request.options().forEach((k, v) -> {
                 if (k.startsWith("setting.")) {
@@ -173,8 +179,6 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         } catch (IOException e) {
             throw new RestoreFailedException("Could not write the recovery settings into " + dest + ": " + e.getMessage(), e);
         }
-        long w0 = System.nanoTime();
-        fill = filler.start(repository, plan.wal(), spool, request.start() ? lookAhead : 0);
         String lsn = null;
         Instant time = null;
         String timeline = null;
@@ -495,7 +499,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         private IntFunction<PostgresBinaries> binaries = major -> PostgresBinaries.installed(major).orElseThrow(() ->
                 new RestoreFailedException("No PostgreSQL " + major + " installation to start the restored server: "
                         + "install it (apt-get install postgresql-" + major + ") or pass binaries(...)"));
-        private WalSpoolFiller filler = new InJvmWalSpoolFiller(4);
+        private WalSpoolFiller filler = new PrefetcherSpoolFiller(4);
         private int lookAhead = 64;
         private Duration recoveryTimeout = Duration.ofHours(6);
 
@@ -523,7 +527,10 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             return this;
         }
 
-        /** Who fills the WAL spool (default: {@link InJvmWalSpoolFiller} with 4 threads). */
+        /**
+         * Who serves WAL to a server this restore starts (default: {@link PrefetcherSpoolFiller}, 4 threads); a
+         * restore without {@code start} always delivers all WAL up front ({@link InJvmWalSpoolFiller}).
+         */
         public Builder spoolFiller(WalSpoolFiller f) {
             this.filler = Objects.requireNonNull(f, "filler");
             return this;

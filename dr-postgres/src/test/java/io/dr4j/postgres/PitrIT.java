@@ -66,13 +66,18 @@ class PitrIT {
 
         pgbench(source, "-i", "-s", "1", "-q");
         sql(source, "create table marks(id int primary key, v text)");
+        // a tablespace outside the data directory: backed up through its pg_tblspc link, relocated on restore
+        Path ts = java.nio.file.Files.createDirectories(tmp.resolve("source-tablespace"));
+        Processes.chownToPostgres(ts);
+        sql(source, "create tablespace ts location '" + ts + "'",
+                "create table in_ts tablespace ts as select g as id, md5(g::text) as v from generate_series(1, 2000) g");
         dump0 = dump(source.port(), tmp.resolve("dump0.sql"));
         BackupResult r1 = backups.backup(repo, BackupRequest.of(BackupType.FULL).withParallelism(2));
         b1 = r1.id();
         b1Warnings = r1.warnings();
         archive(source, repo);
 
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         sql(source, "insert into marks values (1, 'time')");
         Thread.sleep(1100);
         t1 = query(source, "select clock_timestamp()::timestamptz(6)::text");
@@ -81,12 +86,12 @@ class PitrIT {
 
         archive(source, repo);
         b2 = backups.backup(repo, BackupRequest.of(BackupType.INCR)).id();
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         sql(source, "insert into marks values (2, 'lsn')");
         lsn2 = query(source, "select pg_current_wal_lsn()::text");
         dump2 = dump(source.port(), tmp.resolve("dump2.sql"));
 
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         try (var c = source.connect("postgres"); var s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("insert into marks values (3, 'xid')");
@@ -99,16 +104,17 @@ class PitrIT {
         dump3 = dump(source.port(), tmp.resolve("dump3.sql"));
         backups.backup(repo, BackupRequest.of(BackupType.INCR));
 
-        pgbench(source, "-t", "150", "-c", "2");
+        pgbench(source, "-t", "60", "-c", "2");
         sql(source, "insert into marks values (4, 'name')", "select pg_create_restore_point('p4')");
         dump4 = dump(source.port(), tmp.resolve("dump4.sql"));
-        pgbench(source, "-t", "100", "-c", "2");
+        pgbench(source, "-t", "50", "-c", "2");
         b4 = backups.backup(repo, BackupRequest.of(BackupType.DIFF)).id();
         sql(source, "insert into marks values (6, 'latest')");
-        pgbench(source, "-t", "100", "-c", "2");
+        pgbench(source, "-t", "50", "-c", "2");
         dump6 = dump(source.port(), tmp.resolve("dump6.sql"));
         archive(source, repo);
         source.close(); // stopped and deleted: only the repository is left
+        deleteTree(tmp.resolve("source-tablespace"));
     }
 
     @AfterAll
@@ -140,7 +146,10 @@ class PitrIT {
         assertThat(b4m.files()).anyMatch(f -> f.fromBackup() != null);
         assertThat(b4m.properties()).containsKeys("startLsn", "stopLsn", "timeline", "serverVersion", "startWal");
         assertThat(b4m.files()).noneMatch(f -> f.path().startsWith("pg_wal/0") || f.path().equals("postmaster.pid"));
-        assertThat(b4m.files()).anyMatch(f -> f.path().equals("backup_label"));
+        assertThat(b4m.files()).anyMatch(f -> f.path().equals("backup_label"))
+                .anyMatch(f -> f.path().equals("tablespace_map"))
+                .anyMatch(f -> f.kind() == io.dr4j.core.backup.BackupFile.Kind.LINK && f.path().startsWith("pg_tblspc/"))
+                .anyMatch(f -> f.path().matches("pg_tblspc/\\d+/PG_15_.+/\\d+/\\d+"));
     }
 
     @Test

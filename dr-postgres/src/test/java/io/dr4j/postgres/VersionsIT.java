@@ -43,11 +43,14 @@ class VersionsIT {
             pgbench(pg, "-i", "-s", "1", "-q");
             sql(pg, "create table marks(id int primary key, v text)");
             digestAtBackup = digest(pg.port());
+            java.util.List<io.dr4j.core.Progress> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             BackupResult b = PostgresBackupSource.builder(handle).mode(BackupMode.DIRECT).build()
-                    .backup(repo, BackupRequest.of(BackupType.FULL).withParallelism(2));
+                    .backup(repo, BackupRequest.of(BackupType.FULL).withParallelism(2).withProgress(seen::add));
+            assertThat(seen).as("progress reports bytes and files").anyMatch(p -> p.phase().equals("copy")
+                    && p.bytesDone() > 0 && p.itemsDone() > 0 && p.bytesTotal() > 0);
             assertThat(b.warnings()).isEmpty();
             assertThat(b.manifest().properties()).containsEntry("majorVersion", version.substring(0, 2));
-            pgbench(pg, "-t", "200", "-c", "2");
+            pgbench(pg, "-t", "50", "-c", "2");
             sql(pg, "insert into marks values (1, 'end')");
             digestAtEnd = digest(pg.port());
             archive(pg, repo);

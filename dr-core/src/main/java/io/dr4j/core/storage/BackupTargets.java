@@ -82,7 +82,8 @@ public final class BackupTargets {
             case "s3" -> "Add the artifact io.dr4j:dr-storage-s3 to the class path for s3:// locations.";
             case "gs", "gcs" -> "Add the artifact io.dr4j:dr-storage-gcs to the class path for gs:// locations.";
             case "file" -> "io.dr4j:dr-core provides file: locations; is dr-core's META-INF/services intact (shaded jar without ServicesResourceTransformer)?";
-            default -> "The scheme '" + scheme + "' is unknown: use file:, s3:// or gs://, or add a plugin that registers a "
+            case "mirror" -> "io.dr4j:dr-core provides mirror: locations; is dr-core's META-INF/services intact?";
+            default -> "The scheme '" + scheme + "' is unknown: use file:, s3://, gs:// or mirror:<location>,<location>, or add a plugin that registers a "
                     + "io.dr4j.core.storage.spi.BackupTargetProvider for it.";
         };
     }

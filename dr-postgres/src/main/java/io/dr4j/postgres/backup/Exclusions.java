@@ -30,15 +30,15 @@ public final class Exclusions {
         return DIR_CONTENTS.contains(rel);
     }
 
-    /** Whether {@code name} (a file or directory, relative {@code rel}) is skipped entirely. */
-    public static boolean skip(String rel, String name) {
-        if (!rel.contains("/") && FILES.contains(name)) {
+    /** Whether {@code name}, a file or directory in directory {@code dir} ("" = the top), is skipped entirely. */
+    public static boolean skip(String dir, String name) {
+        if (dir.isEmpty() && FILES.contains(name)) {
             return true;
         }
         if (name.startsWith("pgsql_tmp") || name.startsWith("pg_internal.init")) {
             return true;
         }
-        return TEMP_RELATION.matcher(name).matches() && isRelationDir(parentOf(rel));
+        return TEMP_RELATION.matcher(name).matches() && isRelationDir(dir);
     }
 
     private static String parentOf(String rel) {

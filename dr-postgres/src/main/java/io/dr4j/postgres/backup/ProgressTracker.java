@@ -25,6 +25,9 @@ public final class ProgressTracker {
     }
 
     public void phase(String p, long totalBytes, long totalItems) {
+        if (bytes.get() > 0 || items.get() > 0) {
+            report(true); // the final state of the phase that ends
+        }
         phase = p;
         bytes.set(0);
         items.set(0);

@@ -273,6 +273,8 @@ public final class ScratchCluster implements AutoCloseable {
                 Path data;
                 if (existingDataDir != null) {
                     data = existingDataDir;
+                    // the postgres OS user must reach the directory (e.g. a restore under a root-only temp dir)
+                    Processes.makeTraversable(data.toAbsolutePath().getParent());
                     Processes.chownToPostgres(base);
                     Processes.chownToPostgres(data);
                     setPrivate(data);

@@ -37,15 +37,18 @@ public final class InJvmWalSpoolFiller implements WalSpoolFiller {
     }
 
     @Override
-    public Handle start(Repository repository, List<WalSegment> files, Path spoolDir, int lookAhead) {
+    public Handle start(Request r) {
+        Path spoolDir = r.spoolDir();
+        String command;
         try {
             Files.createDirectories(spoolDir);
-            Files.write(spoolDir.resolve(".expected"), files.stream().map(WalSegment::name).toList());
+            Files.write(spoolDir.resolve(".expected"), r.files().stream().map(WalSegment::name).toList());
+            command = RestoreCommandScript.write(spoolDir, 600);
             Processes.chownToPostgres(spoolDir);
         } catch (IOException e) {
             throw new RestoreFailedException("Could not prepare the WAL spool " + spoolDir + ": " + e.getMessage(), e);
         }
-        Fill fill = new Fill(repository, files, spoolDir, lookAhead, threads);
+        Fill fill = new Fill(r.repository(), r.files(), spoolDir, r.lookAhead(), threads, command);
         fill.begin();
         return fill;
     }
@@ -62,8 +65,10 @@ public final class InJvmWalSpoolFiller implements WalSpoolFiller {
         private final AtomicLong bytes = new AtomicLong();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private volatile boolean closed;
+        private final String command;
 
-        Fill(Repository repository, List<WalSegment> files, Path spool, int lookAhead, int threads) {
+        Fill(Repository repository, List<WalSegment> files, Path spool, int lookAhead, int threads, String command) {
+            this.command = command;
             this.repository = repository;
             this.files = new ArrayList<>(files);
             for (int i = 0; i < files.size(); i++) {
@@ -187,6 +192,11 @@ public final class InJvmWalSpoolFiller implements WalSpoolFiller {
                     throw new RestoreFailedException("Interrupted while fetching WAL", e);
                 }
             }
+        }
+
+        @Override
+        public String restoreCommand() {
+            return command;
         }
 
         @Override

@@ -8,33 +8,50 @@ import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalSegment;
 
 /**
- * Fills the local spool directory that the generated {@code restore_command} serves WAL from, ahead of replay, so
- * replay never waits on the repository. The one seam between PITR and the WAL fetching machinery: the default is
- * {@link InJvmWalSpoolFiller}; the WAL prefetcher of {@code io.dr4j.postgres.wal} can replace it.
- *
- * <p>Protocol with the script (see {@link RestoreCommandScript}): files appear in the spool under their WAL names
- * atomically (written under a dot-name, then renamed); {@code .expected} lists every name that will come; the
- * script writes the name PostgreSQL asked for last into {@code .last}; the filler writes {@code .complete} when all
- * files are delivered and {@code .failed} (with the reason) when it gave up.
+ * Serves WAL to a recovering server through a local spool directory and a generated {@code restore_command}, so
+ * replay never waits on the repository. The one seam between PITR and the WAL fetching machinery:
+ * {@link PrefetcherSpoolFiller} (the {@code io.dr4j.postgres.wal.WalPrefetcher}, bounded, on demand) serves a
+ * server this JVM starts and watches; {@link InJvmWalSpoolFiller} delivers every planned file up front, for a
+ * restored directory started later without this JVM.
  */
 public interface WalSpoolFiller {
 
     /**
-     * Starts delivering {@code files} (in replay order) into {@code spoolDir}.
+     * What to serve.
      *
-     * @param lookAhead how many segments to keep ahead of the one PostgreSQL asked for last; 0 = no bound
+     * @param repository   where the WAL is
+     * @param files        the planned history files and segments, in replay order (checked to be archived)
+     * @param spoolDir     the spool directory (created)
+     * @param lookAhead    segments to fetch ahead of replay; 0 = no bound
+     * @param timeline     the target timeline
+     * @param startSegment the first segment replay asks for (the backup's start segment)
+     * @param segmentSize  WAL segment size in bytes
      */
-    Handle start(Repository repository, List<WalSegment> files, Path spoolDir, int lookAhead);
+    record Request(Repository repository, List<WalSegment> files, Path spoolDir, int lookAhead, long timeline,
+                   String startSegment, long segmentSize) {
+        public Request {
+            files = List.copyOf(files);
+        }
+    }
 
-    /** A running fill. */
+    /** Starts serving. */
+    Handle start(Request request);
+
+    /** A running spool. */
     interface Handle extends AutoCloseable {
-        /** Waits until every file was delivered; throws when the fill failed or did not finish in time. */
+        /** The {@code restore_command} setting that reads from this spool. */
+        String restoreCommand();
+
+        /**
+         * Waits until every planned file is in the spool (fillers that deliver up front); throws when the fill
+         * failed or did not finish in time.
+         */
         void awaitComplete(Duration timeout);
 
         /** Bytes delivered so far. */
         long bytes();
 
-        /** Stops filling (files delivered stay). */
+        /** Stops serving. */
         @Override
         void close();
     }

@@ -38,7 +38,7 @@ public record TimelineHistory(long timeline, List<Entry> entries) {
             if (f.length < 2) {
                 throw new IllegalArgumentException("Invalid line in history file of timeline " + timeline + ": '" + line + "'");
             }
-            out.add(new Entry(Long.parseLong(f[0]), WalNames.parseLsn(f[1])));
+            out.add(new Entry(Long.parseLong(f[0]), WalPositions.parseLsn(f[1])));
         }
         return new TimelineHistory(timeline, out);
     }

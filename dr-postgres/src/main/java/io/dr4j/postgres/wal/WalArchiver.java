@@ -82,7 +82,7 @@ public final class WalArchiver implements AutoCloseable {
     public enum State { NEW, CONNECTING, STREAMING, RECONNECTING, STOPPING, STOPPED, FAILED }
 
     /**
-     * A snapshot for monitoring. LSNs are byte positions ({@link WalNames#formatLsn} prints them as X/Y).
+     * A snapshot for monitoring. LSNs are byte positions ({@link WalPositions#formatLsn} prints them as X/Y).
      *
      * @param state               what the archiver is doing
      * @param timeline            timeline being streamed (0 before the first connection)
@@ -107,9 +107,9 @@ public final class WalArchiver implements AutoCloseable {
                          Instant at) {
         @Override
         public String toString() {
-            return "WalArchiver.Status[" + state + " timeline " + timeline + " server " + WalNames.formatLsn(serverLsn)
-                    + " received " + WalNames.formatLsn(receivedLsn) + " flushed " + WalNames.formatLsn(flushedLsn)
-                    + " archived " + WalNames.formatLsn(archivedLsn) + " lag " + lagBytes + " B / " + lag.toMillis()
+            return "WalArchiver.Status[" + state + " timeline " + timeline + " server " + WalPositions.formatLsn(serverLsn)
+                    + " received " + WalPositions.formatLsn(receivedLsn) + " flushed " + WalPositions.formatLsn(flushedLsn)
+                    + " archived " + WalPositions.formatLsn(archivedLsn) + " lag " + lagBytes + " B / " + lag.toMillis()
                     + " ms, segments " + segmentsArchived + ", partials " + partialsArchived + ", reconnects "
                     + reconnects + (lastError == null ? "" : ", last error: " + lastError) + "]";
         }
@@ -182,6 +182,7 @@ public final class WalArchiver implements AutoCloseable {
     private volatile @Nullable Connection replication;
     private volatile long loopBeatNanos;
     private volatile long serverTimeline;
+    private volatile boolean streamingHistoric;
 
     // receiver-only
     private long resumeTimeline = -1;
@@ -282,7 +283,7 @@ public final class WalArchiver implements AutoCloseable {
             while (Long.compareUnsigned(archivedLsn.get(), lsn) < 0) {
                 if (state == State.FAILED || state == State.STOPPED) {
                     throw new WalArchiverException("The WAL archiver " + (state == State.FAILED ? "failed" : "stopped")
-                            + " before " + WalNames.formatLsn(lsn) + " was archived"
+                            + " before " + WalPositions.formatLsn(lsn) + " was archived"
                             + (lastError == null ? "" : ": " + lastError));
                 }
                 long left = deadline - System.nanoTime();
@@ -315,6 +316,10 @@ public final class WalArchiver implements AutoCloseable {
             monitor.interrupt();
         }
         join(monitor);
+        Segment seg = current;
+        if (seg != null) {
+            closeQuietly(seg.ch);
+        }
         synchronized (this) {
             closeQuietly(control);
             control = null;
@@ -486,7 +491,7 @@ public final class WalArchiver implements AutoCloseable {
                 rs.next();
                 systemId = rs.getString(1);
                 serverTimeline = rs.getLong(2);
-                serverPos = WalNames.parseLsn(rs.getString(3));
+                serverPos = WalPositions.parseLsn(rs.getString(3));
             }
             try {
                 repository.checkSystem(systemId);
@@ -495,8 +500,8 @@ public final class WalArchiver implements AutoCloseable {
                         + systemId + ")", e);
             }
             if (segmentSize == 0) {
-                segmentSize = WalNames.parseSize(show(conn, "wal_segment_size"));
-                long senderTimeout = WalNames.parseMillis(show(conn, "wal_sender_timeout"));
+                segmentSize = WalPositions.parseSize(show(conn, "wal_segment_size"));
+                long senderTimeout = WalPositions.parseMillis(show(conn, "wal_sender_timeout"));
                 watchdogNanos = watchdogTimeout != null ? watchdogTimeout.toNanos()
                         : Duration.ofMillis(senderTimeout > 0 ? senderTimeout : 60_000).toNanos();
             }
@@ -516,10 +521,10 @@ public final class WalArchiver implements AutoCloseable {
                     lsn = fromRepo[1];
                 } else if (restartLsn > 0) {
                     tli = history.timelineAt(restartLsn);
-                    lsn = WalNames.segmentStart(restartLsn, segmentSize);
+                    lsn = WalPositions.segmentStart(restartLsn, segmentSize);
                 } else {
                     tli = serverTimeline;
-                    lsn = WalNames.segmentStart(serverPos, segmentSize);
+                    lsn = WalPositions.segmentStart(serverPos, segmentSize);
                 }
             }
             if (!history.contains(tli)) {
@@ -532,20 +537,21 @@ public final class WalArchiver implements AutoCloseable {
                 long next = history.next(tli);
                 switchTimeline(tli, next, stopAt);
                 tli = next;
-                lsn = WalNames.segmentStart(stopAt, segmentSize);
+                lsn = WalPositions.segmentStart(stopAt, segmentSize);
                 stopAt = history.endOf(tli);
             }
             resumeTimeline = tli;
             resumeLsn = lsn;
             expected = lsn;
             timeline = tli;
+            streamingHistoric = stopAt >= 0;
             if (archivedLsn.get() == 0) {
                 archivedLsn.set(lsn);
             }
             if (receivedLsn < lsn) {
                 receivedLsn = lsn;
             }
-            String command = "START_REPLICATION SLOT " + slotName + " PHYSICAL " + WalNames.formatLsn(lsn) + " TIMELINE " + tli;
+            String command = "START_REPLICATION SLOT " + slotName + " PHYSICAL " + WalPositions.formatLsn(lsn) + " TIMELINE " + tli;
             CopyDual copy = pg.getCopyAPI().copyDual(command);
             V3PGReplicationStream stream = new V3PGReplicationStream(copy, LogSequenceNumber.valueOf(lsn),
                     statusIntervalMs, false, ReplicationType.PHYSICAL);
@@ -555,7 +561,7 @@ public final class WalArchiver implements AutoCloseable {
             everConnected = true;
             state = State.STREAMING;
             lastError = null;
-            log.info("WAL archiver ({}) streaming timeline {} from {} of {}", slotName, tli, WalNames.formatLsn(lsn), redactedUrl());
+            log.info("WAL archiver ({}) streaming timeline {} from {} of {}", slotName, tli, WalPositions.formatLsn(lsn), redactedUrl());
             final long t0 = tli;
             final long l0 = lsn;
             safe(() -> listener.onStreaming(t0, l0));
@@ -639,8 +645,8 @@ public final class WalArchiver implements AutoCloseable {
                 buf.position(buf.position() + (int) skip);
                 lsn = expected;
             } else {
-                throw new IOException("gap in the WAL stream: expected " + WalNames.formatLsn(expected) + ", got "
-                        + WalNames.formatLsn(lsn) + "; reconnecting");
+                throw new IOException("gap in the WAL stream: expected " + WalPositions.formatLsn(expected) + ", got "
+                        + WalPositions.formatLsn(lsn) + "; reconnecting");
             }
         }
         while (buf.hasRemaining()) {
@@ -676,7 +682,7 @@ public final class WalArchiver implements AutoCloseable {
     }
 
     private Segment segmentFor(long tli, long lsn) throws IOException {
-        long segNo = WalNames.segmentNumber(lsn, segmentSize);
+        long segNo = WalPositions.segmentNumber(lsn, segmentSize);
         Segment seg = current;
         if (seg != null && seg.tli == tli && seg.segNo == segNo) {
             return seg;
@@ -686,7 +692,7 @@ public final class WalArchiver implements AutoCloseable {
             current = null;
             closeQuietly(seg.ch);
         }
-        String name = WalNames.segmentName(tli, segNo, segmentSize);
+        String name = WalPositions.segmentName(tli, segNo, segmentSize);
         Path path = spoolDir.resolve(name + ".spool");
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         Segment s = new Segment(tli, segNo, segNo * segmentSize, name, path, ch);
@@ -740,12 +746,12 @@ public final class WalArchiver implements AutoCloseable {
         ack(stream, 0);
         switchTimeline(tli, next, switchPoint);
         resumeTimeline = next;
-        resumeLsn = WalNames.segmentStart(switchPoint, segmentSize);
+        resumeLsn = WalPositions.segmentStart(switchPoint, segmentSize);
     }
 
     private void switchTimeline(long from, long to, long switchPoint) {
         log.info("WAL archiver ({}): timeline {} ended at {}, following timeline {}", slotName, from,
-                WalNames.formatLsn(switchPoint), to);
+                WalPositions.formatLsn(switchPoint), to);
         timeline = to;
         safe(() -> listener.onTimelineSwitch(from, to, switchPoint));
     }
@@ -754,7 +760,7 @@ public final class WalArchiver implements AutoCloseable {
     private TimelineHistory storeHistories(Connection conn, long serverTimeline) throws SQLException, IOException {
         TimelineHistory last = TimelineHistory.first();
         for (long t = 2; t <= serverTimeline; t++) {
-            String name = WalNames.historyFileName(t);
+            String name = WalPositions.historyFileName(t);
             byte[] content = null;
             if (t == serverTimeline || wal.find(name).isEmpty()) {
                 content = timelineHistory(conn, t);
@@ -818,7 +824,7 @@ public final class WalArchiver implements AutoCloseable {
             long complete = -1;
             long partial = -1;
             for (WalSegment w : segs) {
-                long n = WalNames.segmentNumberOf(w.name(), segmentSize);
+                long n = WalPositions.segmentNumberOf(w.name(), segmentSize);
                 if (w.partial()) {
                     partial = Math.max(partial, n);
                 } else {
@@ -845,7 +851,7 @@ public final class WalArchiver implements AutoCloseable {
                                         + " slot; the WAL archiver needs a physical one. Choose another slot name");
                             }
                             String r = rs.getString(2);
-                            return r == null ? 0 : WalNames.parseLsn(r);
+                            return r == null ? 0 : WalPositions.parseLsn(r);
                         }
                     }
                 }
@@ -1018,7 +1024,7 @@ public final class WalArchiver implements AutoCloseable {
                             + "CASE WHEN pg_is_in_recovery() THEN (SELECT received_tli FROM pg_stat_wal_receiver) "
                             + "ELSE ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::int END")) {
                         if (rs.next() && rs.getString(1) != null) {
-                            long l = WalNames.parseLsn(rs.getString(1));
+                            long l = WalPositions.parseLsn(rs.getString(1));
                             if (Long.compareUnsigned(l, serverLsn) > 0) {
                                 serverLsn = l;
                             }
@@ -1072,7 +1078,7 @@ public final class WalArchiver implements AutoCloseable {
             reason = "no message from the server for " + Duration.ofNanos(now - lastAliveNanos).toSeconds() + " s";
         } else if (now - loopBeatNanos > watchdogNanos) {
             reason = "the replication stream has been blocked for " + Duration.ofNanos(now - loopBeatNanos).toSeconds() + " s";
-        } else if (serverTimeline > timeline && timeline > 0) {
+        } else if (!streamingHistoric && serverTimeline > timeline && timeline > 0) {
             reason = "the server moved to timeline " + serverTimeline + " (promotion); timeline " + timeline + " has ended";
         }
         if (reason != null) {
@@ -1141,9 +1147,13 @@ public final class WalArchiver implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
+    /** Sleeps up to {@code ms}, returning early once stopping (so that stop() never waits for a back-off). */
+    private void sleep(long ms) {
+        long end = System.nanoTime() + ms * 1_000_000L;
         try {
-            Thread.sleep(ms);
+            while (!stopping && System.nanoTime() < end) {
+                Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

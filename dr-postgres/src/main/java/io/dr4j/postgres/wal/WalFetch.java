@@ -129,7 +129,7 @@ public final class WalFetch {
     /** The segment size from the long page header of a segment's first page (16 MiB when unreadable). */
     static long segmentSize(Path segmentFile, long length) throws IOException {
         if (length < 40) {
-            return WalNames.DEFAULT_SEGMENT_SIZE;
+            return WalPositions.DEFAULT_SEGMENT_SIZE;
         }
         ByteBuffer b = ByteBuffer.allocate(40).order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(segmentFile, StandardOpenOption.READ)) {
@@ -139,6 +139,6 @@ public final class WalFetch {
         }
         long size = Integer.toUnsignedLong(b.getInt(32));
         boolean powerOfTwo = size >= 1024 * 1024 && size <= 1024L * 1024 * 1024 && (size & (size - 1)) == 0;
-        return powerOfTwo ? size : WalNames.DEFAULT_SEGMENT_SIZE;
+        return powerOfTwo ? size : WalPositions.DEFAULT_SEGMENT_SIZE;
     }
 }

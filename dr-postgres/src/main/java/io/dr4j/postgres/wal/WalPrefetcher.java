@@ -1,17 +1,13 @@
 package io.dr4j.postgres.wal;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +18,6 @@ import java.util.stream.Stream;
 
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalArchive;
-import io.dr4j.core.backup.WalSegment;
 import io.dr4j.postgres.internal.Processes;
 
 import org.jspecify.annotations.Nullable;
@@ -109,10 +104,11 @@ public final class WalPrefetcher implements AutoCloseable {
         }
         try {
             Files.createDirectories(spool);
-            long tli = targetTimeline != null ? targetTimeline : newestTimeline();
-            history = loadHistory(tli);
+            WalInventory inventory = new WalInventory(repository, segmentSize);
+            long tli = targetTimeline != null ? targetTimeline : inventory.newestTimeline();
+            history = inventory.history(tli);
             if (startSegment != null) {
-                cursor = WalNames.segmentNumberOf(startSegment, segmentSize) - 1;
+                cursor = WalPositions.segmentNumberOf(startSegment, segmentSize) - 1;
             }
             Path script = spool.resolve(SCRIPT);
             Files.writeString(script, script());
@@ -191,23 +187,6 @@ public final class WalPrefetcher implements AutoCloseable {
         }
     }
 
-    private long newestTimeline() {
-        return repository.wal().timelines().stream().mapToLong(t -> Long.parseLong(t, 16)).max().orElse(1);
-    }
-
-    private TimelineHistory loadHistory(long tli) throws IOException {
-        if (tli <= 1) {
-            return TimelineHistory.first();
-        }
-        Optional<WalSegment> h = repository.wal().find(WalNames.historyFileName(tli));
-        if (h.isEmpty()) {
-            return new TimelineHistory(tli, List.of());
-        }
-        try (InputStream in = repository.wal().read(h.get())) {
-            return TimelineHistory.parse(tli, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-    }
-
     // ------------------------------------------------------------------------------------------------ coordinator
 
     private void coordinate() {
@@ -251,7 +230,7 @@ public final class WalPrefetcher implements AutoCloseable {
                 continue;
             }
             if (WalArchive.isSegmentName(name)) {
-                long seg = WalNames.segmentNumberOf(name, segmentSize);
+                long seg = WalPositions.segmentNumberOf(name, segmentSize);
                 if (seg - 1 > cursor) {
                     cursor = seg - 1;
                 }
@@ -268,7 +247,7 @@ public final class WalPrefetcher implements AutoCloseable {
                 ready.remove(name);
                 served.incrementAndGet();
                 if (WalArchive.isSegmentName(name)) {
-                    long seg = WalNames.segmentNumberOf(name, segmentSize);
+                    long seg = WalPositions.segmentNumberOf(name, segmentSize);
                     if (seg > cursor) {
                         cursor = seg;
                     }
@@ -286,7 +265,7 @@ public final class WalPrefetcher implements AutoCloseable {
             if (inFlight.size() + ready.size() >= depth) {
                 return;
             }
-            String name = WalNames.segmentName(h.timelineForSegment(seg, segmentSize), seg, segmentSize);
+            String name = WalPositions.segmentName(h.timelineForSegment(seg, segmentSize), seg, segmentSize);
             if (inFlight.contains(name) || ready.contains(name) || Files.exists(spool.resolve(name))
                     || Files.exists(spool.resolve(name + ".missing"))) {
                 continue;
@@ -319,11 +298,11 @@ public final class WalPrefetcher implements AutoCloseable {
                     notFound.incrementAndGet();
                     marker(name + ".missing", "");
                     if (WalArchive.isSegmentName(name)) {
-                        endSegment = Math.min(endSegment, WalNames.segmentNumberOf(name, segmentSize));
+                        endSegment = Math.min(endSegment, WalPositions.segmentNumberOf(name, segmentSize));
                     }
                 } else {
                     if (o == WalFetch.Outcome.FOUND_PARTIAL) {
-                        endSegment = Math.min(endSegment, WalNames.segmentNumberOf(name, segmentSize) + 1);
+                        endSegment = Math.min(endSegment, WalPositions.segmentNumberOf(name, segmentSize) + 1);
                         log.info("WAL prefetcher: serving partial segment {} (the newest WAL archived)", name);
                     }
                     fetched.incrementAndGet();
@@ -415,7 +394,7 @@ public final class WalPrefetcher implements AutoCloseable {
         private boolean servePartial = true;
         private @Nullable String fallbackCommand;
         private Duration maxWait = Duration.ofMinutes(10);
-        private long segmentSize = WalNames.DEFAULT_SEGMENT_SIZE;
+        private long segmentSize = WalPositions.DEFAULT_SEGMENT_SIZE;
 
         private Builder(Repository repository, Path spoolDir) {
             this.repository = Objects.requireNonNull(repository, "repository");

@@ -63,7 +63,7 @@ final class PgTestSupport {
     }
 
     static long lsn(ScratchCluster pg, String expr) throws SQLException {
-        return WalNames.parseLsn(query(pg, "select (" + expr + ")::text"));
+        return WalPositions.parseLsn(query(pg, "select (" + expr + ")::text"));
     }
 
     static Repository repository(Path dir, String systemId) {
@@ -114,20 +114,20 @@ final class PgTestSupport {
         Processes.makeTraversable(dir);
         Processes.chownToPostgres(dir);
         List<String> cmd = List.of(PG15.resolve("pg_waldump").toString(), "-p", dir.toString(), "-t", String.valueOf(timeline),
-                "-s", WalNames.formatLsn(start), "-e", WalNames.formatLsn(end), "--stats");
+                "-s", WalPositions.formatLsn(start), "-e", WalPositions.formatLsn(end), "--stats");
         Processes.Result r = Processes.run(Processes.asPostgresUser(cmd), Map.of(), null, Duration.ofMinutes(2));
         assertThat(r.exitCode()).as("pg_waldump output:\n%s", r.output()).isZero();
         return r.output();
     }
 
     static List<WalSegment> completeSegments(Repository repo, long timeline) {
-        return repo.wal().list(WalNames.timelineName(timeline)).stream().filter(s -> s.isSegment() && !s.partial()).toList();
+        return repo.wal().list(WalPositions.timelineName(timeline)).stream().filter(s -> s.isSegment() && !s.partial()).toList();
     }
 
     /** Asserts the complete segments of a timeline form a run without gaps; returns their segment numbers. */
     static List<Long> assertContiguous(Repository repo, long timeline) {
         List<Long> nos = completeSegments(repo, timeline).stream()
-                .map(s -> WalNames.segmentNumberOf(s.name(), WalNames.DEFAULT_SEGMENT_SIZE)).sorted().toList();
+                .map(s -> WalPositions.segmentNumberOf(s.name(), WalPositions.DEFAULT_SEGMENT_SIZE)).sorted().toList();
         assertThat(nos).isNotEmpty();
         for (int i = 1; i < nos.size(); i++) {
             assertThat(nos.get(i)).as("segment after %s", nos.get(i - 1)).isEqualTo(nos.get(i - 1) + 1);

@@ -30,7 +30,9 @@ class WalArchiverIT {
     void archivesByteIdenticalSegmentsAndPartialsUnderLoadAndAcrossServerRestarts() throws Exception {
         try (ScratchCluster pg = cluster(pg15()).start()) {
             Repository repo = repository(tmp.resolve("repo"), systemId(pg));
-            try (WalArchiver archiver = archiver(pg, repo, tmp.resolve("spool"), "it_archiver").build().start()) {
+            long partialMs = Long.getLong("dr.it.partial-interval-ms", 1000);
+            try (WalArchiver archiver = archiver(pg, repo, tmp.resolve("spool"), "it_archiver")
+                    .partialInterval(Duration.ofMillis(partialMs)).build().start()) {
                 pgbench(pg, "-i", "-s", "3", "-q");
                 long switched = lsn(pg, "pg_switch_wal()");
                 assertThat(archiver.awaitArchived(switched, Duration.ofSeconds(60))).as("%s", archiver.status()).isTrue();
@@ -49,22 +51,35 @@ class WalArchiverIT {
                 assertThat(compared).isGreaterThanOrEqualTo(3);
 
                 // partial flushed within ~1-2 s under load; archive lag measured end to end
-                Process bench = pgbenchAsync(pg, "-c", "2", "-T", "8", "-n");
+                Process bench = pgbenchAsync(pg, "-c", "2", "-T", "12", "-n");
                 List<Long> lagsMs = new ArrayList<>();
+                List<Long> sampledMs = java.util.Collections.synchronizedList(new ArrayList<>());
+                java.util.Random random = new java.util.Random(42);
+                Thread sampler = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        sampledMs.add(archiver.status().lag().toMillis());
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                sampler.start();
                 boolean restarted = false;
                 try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
                     st.execute("create table marks(i int, at timestamptz default now())");
                     for (int i = 0; i < 25; i++) {
                         st.execute("insert into marks(i) values (" + i + ")");
-                        long commitLsn = WalNames.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text"));
+                        long commitLsn = WalPositions.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text"));
                         long t0 = System.nanoTime();
                         assertThat(archiver.awaitArchived(commitLsn, Duration.ofSeconds(20))).as("%s", archiver.status()).isTrue();
                         lagsMs.add((System.nanoTime() - t0) / 1_000_000);
-                        Thread.sleep(150);
+                        Thread.sleep(random.nextInt(1000)); // decorrelated from the archiver's 1 s cadence
                     }
                     // the partial segment in the repository is a prefix of the server's current segment
-                    String seg = WalNames.segmentNameOf(1, WalNames.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text")),
-                            WalNames.DEFAULT_SEGMENT_SIZE);
+                    String seg = WalPositions.segmentNameOf(1, WalPositions.parseLsn(one(st, "select pg_current_wal_flush_lsn()::text")),
+                            WalPositions.DEFAULT_SEGMENT_SIZE);
                     Thread.sleep(2500);
                     var partial = repo.wal().findPartial(seg);
                     if (partial.isPresent()) {
@@ -76,13 +91,17 @@ class WalArchiverIT {
                         assertThat(repo.wal().find(seg)).as("segment %s neither partial nor complete", seg).isPresent();
                     }
                 }
+                sampler.interrupt();
+                sampler.join();
                 bench.waitFor();
                 Collections.sort(lagsMs);
-                long p50 = lagsMs.get(lagsMs.size() / 2);
-                long p99 = lagsMs.get(Math.min(lagsMs.size() - 1, (int) Math.ceil(lagsMs.size() * 0.99) - 1));
-                System.out.printf("WAL archive lag under pgbench (commit -> in repository, partialInterval 1 s): p50 %d ms, p99 %d ms, n=%d%n",
-                        p50, p99, lagsMs.size());
-                assertThat(p99).isLessThan(10_000);
+                List<Long> sampled = new ArrayList<>(sampledMs);
+                Collections.sort(sampled);
+                System.out.printf("WAL archive lag under pgbench -c 2 (partialInterval %d ms): commit -> in repository p50 %d ms, "
+                        + "p99 %d ms (n=%d); status().lag() sampled every 50 ms p50 %d ms, p99 %d ms (n=%d)%n", partialMs,
+                        pct(lagsMs, 50), pct(lagsMs, 99), lagsMs.size(), pct(sampled, 50), pct(sampled, 99), sampled.size());
+                assertThat(pct(lagsMs, 99)).isLessThan(10_000);
+                assertThat(pct(sampled, 99)).isLessThan(10_000);
 
                 // server restart mid-stream: reconnect, no gap
                 Process bench2 = pgbenchAsync(pg, "-c", "2", "-T", "6", "-n");
@@ -104,12 +123,16 @@ class WalArchiverIT {
                 // pg_waldump parses every record from the first archived segment to the end
                 Path dump = tmp.resolve("dump");
                 restoreSegments(repo, completeSegments(repo, 1), dump);
-                long first = nos.get(0) * WalNames.DEFAULT_SEGMENT_SIZE;
+                long first = nos.get(0) * WalPositions.DEFAULT_SEGMENT_SIZE;
                 String stats = waldump(dump, 1, first + 40, end - 1);
                 assertThat(stats).contains("Total");
                 System.out.println("archiver status: " + archiver.status());
             }
         }
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(sorted.size() * p / 100.0) - 1)));
     }
 
     private static String one(Statement st, String sql) throws Exception {

@@ -62,13 +62,13 @@ class WalArchiverKillIT {
                 pgbench(pg, "-c", "2", "-t", "1500", "-n");
                 lsn(pg, "pg_switch_wal()");
                 exec(pg, "checkpoint", "checkpoint");
-                String held = WalNames.segmentNameOf(1, restartLsn, WalNames.DEFAULT_SEGMENT_SIZE);
+                String held = WalPositions.segmentNameOf(1, restartLsn, WalPositions.DEFAULT_SEGMENT_SIZE);
                 assertThat(pg.dataDir().resolve("pg_wal").resolve(held)).as("the slot keeps %s", held).exists();
                 second = child(pg, sysId);
                 bench.waitFor();
                 assertThat(bench.exitValue()).isZero();
                 long end = lsn(pg, "pg_switch_wal()");
-                String lastSeg = WalNames.segmentNameOf(1, end - 1, WalNames.DEFAULT_SEGMENT_SIZE);
+                String lastSeg = WalPositions.segmentNameOf(1, end - 1, WalPositions.DEFAULT_SEGMENT_SIZE);
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                 while (repo.wal().find(lastSeg).isEmpty()) {
                     assertThat(System.nanoTime()).as("segment %s archived; child log:\n%s", lastSeg,
@@ -76,9 +76,9 @@ class WalArchiverKillIT {
                     Thread.sleep(200);
                 }
                 List<Long> nos = assertContiguous(repo, 1);
-                assertThat(nos.get(0)).isEqualTo(WalNames.segmentNumber(start, WalNames.DEFAULT_SEGMENT_SIZE));
-                assertThat(nos.get(nos.size() - 1)).isEqualTo(WalNames.segmentNumberOf(lastSeg, WalNames.DEFAULT_SEGMENT_SIZE));
-                assertThat(WalNames.segmentNumber(restartLsn, WalNames.DEFAULT_SEGMENT_SIZE)).isBetween(nos.get(0), nos.get(nos.size() - 1));
+                assertThat(nos.get(0)).isEqualTo(WalPositions.segmentNumber(start, WalPositions.DEFAULT_SEGMENT_SIZE));
+                assertThat(nos.get(nos.size() - 1)).isEqualTo(WalPositions.segmentNumberOf(lastSeg, WalPositions.DEFAULT_SEGMENT_SIZE));
+                assertThat(WalPositions.segmentNumber(restartLsn, WalPositions.DEFAULT_SEGMENT_SIZE)).isBetween(nos.get(0), nos.get(nos.size() - 1));
                 for (WalSegment s : completeSegments(repo, 1)) {
                     Path server = pg.dataDir().resolve("pg_wal").resolve(s.name());
                     if (Files.exists(server)) {
@@ -88,7 +88,7 @@ class WalArchiverKillIT {
                 Path dump = tmp.resolve("dump");
                 restoreSegments(repo, completeSegments(repo, 1), dump);
                 waldump(dump, 1, start, end - 1);
-                System.out.println("archiver killed at restart_lsn " + WalNames.formatLsn(restartLsn) + "; archived "
+                System.out.println("archiver killed at restart_lsn " + WalPositions.formatLsn(restartLsn) + "; archived "
                         + nos.size() + " contiguous segments up to " + lastSeg + ", pg_waldump parsed them all");
             } finally {
                 first.destroyForcibly();

@@ -47,15 +47,15 @@ class WalArchiverSyncIT {
                     for (int i = 0; i < 20; i++) {
                         st.execute("insert into t values (" + i + ")");
                         long xid = Long.parseLong(one(st, "select txid_current()"));
-                        long before = WalNames.parseLsn(one(st, "select pg_current_wal_insert_lsn()::text"));
+                        long before = WalPositions.parseLsn(one(st, "select pg_current_wal_insert_lsn()::text"));
                         long t0 = System.nanoTime();
                         c.commit();
                         commitMs.add((System.nanoTime() - t0) / 1_000_000);
                         // right after the commit returned: the repository (not the archiver's memory) holds its WAL
-                        String seg = WalNames.segmentNameOf(1, before, WalNames.DEFAULT_SEGMENT_SIZE);
+                        String seg = WalPositions.segmentNameOf(1, before, WalPositions.DEFAULT_SEGMENT_SIZE);
                         long stored = storedEnd(repo, seg);
-                        assertThat(stored).as("commit %s at %s: stored up to %s", i, WalNames.formatLsn(before),
-                                WalNames.formatLsn(stored)).isGreaterThan(before);
+                        assertThat(stored).as("commit %s at %s: stored up to %s", i, WalPositions.formatLsn(before),
+                                WalPositions.formatLsn(stored)).isGreaterThan(before);
                         if (i % 7 == 0) {
                             // the repository's copy holds the commit record of this transaction
                             Path dir = tmp.resolve("dump" + i);
@@ -75,9 +75,9 @@ class WalArchiverSyncIT {
     }
 
     private static long storedEnd(Repository repo, String seg) throws Exception {
-        long start = WalNames.segmentNumberOf(seg, WalNames.DEFAULT_SEGMENT_SIZE) * WalNames.DEFAULT_SEGMENT_SIZE;
+        long start = WalPositions.segmentNumberOf(seg, WalPositions.DEFAULT_SEGMENT_SIZE) * WalPositions.DEFAULT_SEGMENT_SIZE;
         if (repo.wal().find(seg).isPresent()) {
-            return start + WalNames.DEFAULT_SEGMENT_SIZE;
+            return start + WalPositions.DEFAULT_SEGMENT_SIZE;
         }
         Optional<WalSegment> p = repo.wal().findPartial(seg);
         if (p.isEmpty()) {
@@ -92,7 +92,7 @@ class WalArchiverSyncIT {
         io.dr4j.postgres.internal.Processes.makeTraversable(dir);
         io.dr4j.postgres.internal.Processes.chownToPostgres(dir);
         var r = io.dr4j.postgres.internal.Processes.run(io.dr4j.postgres.internal.Processes.asPostgresUser(List.of(
-                PG15.resolve("pg_waldump").toString(), "-p", dir.toString(), "-s", WalNames.formatLsn(start))),
+                PG15.resolve("pg_waldump").toString(), "-p", dir.toString(), "-s", WalPositions.formatLsn(start))),
                 java.util.Map.of(), null, Duration.ofMinutes(1));
         return r.output(); // ends with "invalid record length" at the zero padding: expected
     }

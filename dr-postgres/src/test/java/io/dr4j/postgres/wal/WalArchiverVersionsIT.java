@@ -47,10 +47,10 @@ class WalArchiverVersionsIT {
                     assertThat(server).exists();
                     assertThat(Arrays.equals(read(repo, s), Files.readAllBytes(server))).as(s.name()).isTrue();
                 }
-                String seg = WalNames.segmentNameOf(1, tail, WalNames.DEFAULT_SEGMENT_SIZE);
+                String seg = WalPositions.segmentNameOf(1, tail, WalPositions.DEFAULT_SEGMENT_SIZE);
                 byte[] partial = read(repo, repo.wal().findPartial(seg).orElseThrow());
                 byte[] server = Files.readAllBytes(pg.dataDir().resolve("pg_wal").resolve(seg));
-                assertThat((long) partial.length).isGreaterThanOrEqualTo(tail % WalNames.DEFAULT_SEGMENT_SIZE);
+                assertThat((long) partial.length).isGreaterThanOrEqualTo(tail % WalPositions.DEFAULT_SEGMENT_SIZE);
                 assertThat(Arrays.equals(partial, 0, partial.length, server, 0, partial.length)).isTrue();
                 System.out.println("PostgreSQL " + bin.version() + ": " + segs.size() + " segments + partial archived byte-identical");
             }

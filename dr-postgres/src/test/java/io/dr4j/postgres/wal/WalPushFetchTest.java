@@ -89,9 +89,43 @@ class WalPushFetchTest {
     }
 
     @Test
+    void inventoryFindsTheContinuousRunAcrossATimelineSwitch() throws Exception {
+        Repository repo = repo();
+        WalPush push = new WalPush(repo);
+        Path dir = Files.createDirectories(tmp.resolve("wal"));
+        for (String n : new String[] {"000000010000000000000002", "000000010000000000000003", "000000020000000000000004",
+                "000000020000000000000005", "000000020000000000000007"}) {
+            push.push(Files.write(dir.resolve(n), random(1000, n.hashCode())));
+        }
+        // timeline 1 ended inside segment 4: its partial there is not read, timeline 2's segment 4 is
+        push.push(Files.write(dir.resolve("000000010000000000000004.partial"), random(500, 3)));
+        push.push(Files.writeString(dir.resolve("00000002.history"), "1\t0/4000100\tno recovery target specified\n"));
+        WalInventory inv = new WalInventory(repo);
+        assertThat(inv.newestTimeline()).isEqualTo(2);
+        WalInventory.WalRun run = inv.continuousFrom("000000010000000000000002", 2);
+        assertThat(run.lastSegment()).isEqualTo("000000020000000000000005");
+        assertThat(run.firstMissing()).isEqualTo("000000020000000000000006");
+        assertThat(run.partial()).isNull();
+        assertThat(run.endLsn()).isEqualTo(6 * WalPositions.DEFAULT_SEGMENT_SIZE);
+        assertThat(run.reaches(WalPositions.parseLsn("0/5FFFFFF"))).isTrue();
+        assertThat(run.reaches(WalPositions.parseLsn("0/6000001"))).isFalse();
+
+        push.push(Files.write(dir.resolve("000000020000000000000006.partial"), random(777, 4)));
+        WalInventory.WalRun withPartial = inv.continuousFrom("000000010000000000000002", 2);
+        assertThat(withPartial.partial()).isEqualTo("000000020000000000000006");
+        assertThat(withPartial.endLsn()).isEqualTo(6 * WalPositions.DEFAULT_SEGMENT_SIZE + 777);
+        assertThat(withPartial.firstMissing()).isEqualTo("000000020000000000000007");
+
+        // along timeline 1 only, the run ends at timeline 1's own segment 4 (partial)
+        WalInventory.WalRun tl1 = inv.continuousFrom("000000010000000000000002", 1);
+        assertThat(tl1.lastSegment()).isEqualTo("000000010000000000000003");
+        assertThat(tl1.partial()).isEqualTo("000000010000000000000004");
+    }
+
+    @Test
     void timelineHistoryAndNames() {
         TimelineHistory h = TimelineHistory.parse(3, "1\t0/5000000\tno recovery target specified\n\n2\t0/7800028\tbefore 2026\n");
-        long seg = WalNames.DEFAULT_SEGMENT_SIZE;
+        long seg = WalPositions.DEFAULT_SEGMENT_SIZE;
         assertThat(h.timelineAt(0x4FFFFFFL)).isEqualTo(1);
         assertThat(h.timelineAt(0x5000000L)).isEqualTo(2);
         assertThat(h.timelineAt(0x7800028L)).isEqualTo(3);
@@ -103,10 +137,10 @@ class WalPushFetchTest {
         assertThat(h.next(1)).isEqualTo(2);
         assertThat(h.next(2)).isEqualTo(3);
         assertThat(h.beginOf(2)).isEqualTo(0x5000000L);
-        assertThat(WalNames.segmentName(2, 0x1FF, seg)).isEqualTo("0000000200000001000000FF");
-        assertThat(WalNames.segmentNumberOf("0000000200000001000000FF", seg)).isEqualTo(0x1FF);
-        assertThat(WalNames.formatLsn(WalNames.parseLsn("1A/2B000028"))).isEqualTo("1A/2B000028");
-        assertThat(WalNames.parseSize("16MB")).isEqualTo(seg);
-        assertThat(WalNames.parseMillis("1min")).isEqualTo(60_000);
+        assertThat(WalPositions.segmentName(2, 0x1FF, seg)).isEqualTo("0000000200000001000000FF");
+        assertThat(WalPositions.segmentNumberOf("0000000200000001000000FF", seg)).isEqualTo(0x1FF);
+        assertThat(WalPositions.formatLsn(WalPositions.parseLsn("1A/2B000028"))).isEqualTo("1A/2B000028");
+        assertThat(WalPositions.parseSize("16MB")).isEqualTo(seg);
+        assertThat(WalPositions.parseMillis("1min")).isEqualTo(60_000);
     }
 }

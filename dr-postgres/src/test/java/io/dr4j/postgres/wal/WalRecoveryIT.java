@@ -49,7 +49,7 @@ class WalRecoveryIT {
                 long last = lsn(pg, "pg_current_wal_flush_lsn()");
                 assertThat(archiver.awaitArchived(Math.max(switched, last), Duration.ofSeconds(60))).as("%s", archiver.status()).isTrue();
                 expectedRows = Long.parseLong(query(pg, "select count(*) from marker"));
-                assertThat(repo.wal().findPartial(WalNames.segmentNameOf(1, last, WalNames.DEFAULT_SEGMENT_SIZE))).isPresent();
+                assertThat(repo.wal().findPartial(WalPositions.segmentNameOf(1, last, WalPositions.DEFAULT_SEGMENT_SIZE))).isPresent();
             }
         }
         assertThat(expectedRows).isEqualTo(1234);

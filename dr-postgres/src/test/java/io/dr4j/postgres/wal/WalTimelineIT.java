@@ -71,15 +71,15 @@ class WalTimelineIT {
                 assertThat(switches).hasSize(1);
                 assertThat(switches.get(0)).containsExactly(1, 2, switchPoint);
                 // timeline 1 archived up to the switch point (the switch segment as partial or complete)
-                String switchSeg = WalNames.segmentNameOf(1, switchPoint, WalNames.DEFAULT_SEGMENT_SIZE);
-                if (switchPoint % WalNames.DEFAULT_SEGMENT_SIZE != 0) {
+                String switchSeg = WalPositions.segmentNameOf(1, switchPoint, WalPositions.DEFAULT_SEGMENT_SIZE);
+                if (switchPoint % WalPositions.DEFAULT_SEGMENT_SIZE != 0) {
                     WalSegment p = repo.wal().findPartial(switchSeg).orElseThrow();
-                    assertThat((long) read(repo, p).length).isEqualTo(switchPoint % WalNames.DEFAULT_SEGMENT_SIZE);
+                    assertThat((long) read(repo, p).length).isEqualTo(switchPoint % WalPositions.DEFAULT_SEGMENT_SIZE);
                 }
                 // timeline 2 from the switch segment on, byte-identical to the promoted server's files
                 List<WalSegment> tl2 = completeSegments(repo, 2);
                 assertThat(tl2).isNotEmpty();
-                assertThat(tl2.get(0).name()).isEqualTo(WalNames.segmentNameOf(2, switchPoint, WalNames.DEFAULT_SEGMENT_SIZE));
+                assertThat(tl2.get(0).name()).isEqualTo(WalPositions.segmentNameOf(2, switchPoint, WalPositions.DEFAULT_SEGMENT_SIZE));
                 assertContiguous(repo, 2);
                 int compared = 0;
                 for (WalSegment s : tl2) {
@@ -90,7 +90,7 @@ class WalTimelineIT {
                     }
                 }
                 assertThat(compared).isPositive();
-                System.out.println("timeline 1 ended at " + WalNames.formatLsn(switchPoint) + "; timeline 2 archived: "
+                System.out.println("timeline 1 ended at " + WalPositions.formatLsn(switchPoint) + "; timeline 2 archived: "
                         + tl2.stream().map(WalSegment::name).toList());
             }
         }

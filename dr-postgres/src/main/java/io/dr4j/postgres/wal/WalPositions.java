@@ -3,30 +3,28 @@ package io.dr4j.postgres.wal;
 import java.util.Locale;
 
 import io.dr4j.core.backup.WalArchive;
+import io.dr4j.core.backup.WalNames;
 
 /**
- * WAL positions (LSNs) and file names: {@code TTTTTTTTXXXXXXXXYYYYYYYY} segment names of a timeline, the
- * {@code X/Y} text form of an LSN, and segment arithmetic for a given segment size.
+ * WAL positions (LSNs) and segment arithmetic for the archiver and recovery: segment numbers, starts and names of
+ * a timeline ({@code TTTTTTTTXXXXXXXXYYYYYYYY}) for a given segment size. Parsing and printing of {@code X/Y}
+ * delegate to the repository format's {@link io.dr4j.core.backup.WalNames}.
  */
-public final class WalNames {
+public final class WalPositions {
     /** The default WAL segment size (16 MiB). */
     public static final long DEFAULT_SEGMENT_SIZE = 16L * 1024 * 1024;
 
-    private WalNames() {
+    private WalPositions() {
     }
 
     /** {@code X/Y} form of an LSN, as PostgreSQL prints it. */
     public static String formatLsn(long lsn) {
-        return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
+        return WalNames.formatLsn(lsn);
     }
 
     /** Parses {@code X/Y}. */
     public static long parseLsn(String text) {
-        int slash = text.indexOf('/');
-        if (slash <= 0) {
-            throw new IllegalArgumentException("Not an LSN (expected X/Y in hex): '" + text + "'");
-        }
-        return (Long.parseLong(text.substring(0, slash).trim(), 16) << 32) | Long.parseLong(text.substring(slash + 1).trim(), 16);
+        return WalNames.parseLsn(text.trim());
     }
 
     /** Segments per "xlog id" (the middle 8 hex digits of a segment name). */

@@ -1,0 +1,5 @@
+/** PostgreSQL health checks. */
+@NullMarked
+package io.dr4j.postgres.health;
+
+import org.jspecify.annotations.NullMarked;
