@@ -29,11 +29,21 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--sample", paramLabel = "PCT", description = "With --read-data: check this percentage of objects (daily use).")
     Double sample;
 
-    @Option(names = "--backup", paramLabel = "ID", description = "With --read-data: only these backups.")
+    @Option(names = "--backup", paramLabel = "ID", description = "With --read-data: only these backups; with "
+            + "--test-restore: the backup to restore (default: the newest).")
     List<String> backups = new ArrayList<>();
 
     @Option(names = "--parallel", paramLabel = "N", description = "Concurrent reads (default: cores).")
     int parallel;
+
+    @Option(names = "--test-restore", description = "Restore the newest backup (or --backup) into a scratch cluster on "
+            + "127.0.0.1 and check it: pg_amcheck, pg_checksums (physical), SQL checks, row counts (logical). "
+            + "Reports the measured restore time.")
+    boolean testRestore;
+
+    @Option(names = "--check", paramLabel = "SQL", description = "With --test-restore: a query whose first column must "
+            + "be true/non-null (repeatable; default: SELECT COUNT(*) FROM information_schema.tables).")
+    List<String> checks = new ArrayList<>();
 
     @Override
     public Integer call() {
@@ -55,6 +65,13 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 records.add(v.run());
             }
+            if (testRestore) {
+                var tr = io.dr4j.postgres.verify.TestRestore.builder();
+                if (!checks.isEmpty()) {
+                    tr.checks(checks);
+                }
+                records.add(tr.build().run(repo, backups.isEmpty() ? null : backups.get(backups.size() - 1)));
+            }
             boolean ok = records.stream().allMatch(VerificationRecord::passed);
             if (cli.json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
@@ -70,7 +87,9 @@ final class VerifyCommand implements Callable<Integer> {
                 for (VerificationRecord r : records) {
                     out.println(String.format("%-12s %s  (%d ms)%s", r.kind().name().toLowerCase().replace('_', '-'),
                             r.passed() ? "passed" : "FAILED", r.duration().toMillis(),
-                            r.details().containsKey("objects") ? "  " + r.details().get("objects") + " objects" : ""));
+                            r.details().containsKey("objects") ? "  " + r.details().get("objects") + " objects"
+                            : r.details().containsKey("restoreSeconds") ? "  restore took " + r.details().get("restoreSeconds")
+                            + " s (the RTO to expect)" : ""));
                     r.problems().forEach(p -> out.println("  - " + p));
                 }
                 out.flush();

@@ -80,7 +80,8 @@ final class WalCommands {
 
     @Command(name = "wal-fetch", description = {"restore_command entry point: fetch a WAL file from the repository.",
             "restore_command = 'dr wal-fetch %%f %%p'. Exit 1 when the file is not in the repository (the end of the "
-                    + "archived WAL, as PostgreSQL expects), another code on errors."})
+                    + "archived WAL, as PostgreSQL expects), 200 on errors (so that PostgreSQL stops recovery rather than "
+                    + "ending it early)."})
     static final class Fetch implements Callable<Integer> {
         @ParentCommand
         DrCommand parent;
@@ -95,12 +96,17 @@ final class WalCommands {
         public Integer call() {
             Cli cli = parent.cli();
             try (Repository repo = cli.repository()) {
-                WalFetch.Outcome o = new WalFetch(repo).fetch(name, dest.isAbsolute() ? dest
+                WalFetch.Outcome o = new WalFetch(repo).servePartial(true).fetch(name, dest.isAbsolute() ? dest
                         : Path.of("").toAbsolutePath().resolve(dest));
                 if (cli.verbose()) {
                     cli.err().println("dr wal-fetch: " + name + " " + o);
                 }
                 return o.exitCode();
+            } catch (io.dr4j.core.DrException e) {
+                // above 125: PostgreSQL aborts recovery instead of taking the error for the end of the WAL
+                cli.err().println("dr wal-fetch: " + e.getMessage());
+                cli.err().flush();
+                return WalFetch.EXIT_ERROR;
             }
         }
     }

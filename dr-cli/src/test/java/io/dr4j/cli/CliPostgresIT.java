@@ -52,6 +52,12 @@ class CliPostgresIT {
             assertThat(CliTest.dr(env, "info", id).out()).contains("startLsn");
             CliTest.Run verify = CliTest.dr(env, "verify", "--read-data");
             assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+            CliTest.Run testRestore = CliTest.dr(env, "verify", "--test-restore", "--backup", id,
+                    "--check", "SELECT count(*) = 1000 FROM t");
+            assertThat(testRestore.code()).as(testRestore.out() + testRestore.err()).isZero();
+            assertThat(testRestore.out()).contains("test-restore").contains("passed").contains("restore took");
+            CliTest.Run badCheck = CliTest.dr(env, "verify", "--test-restore", "--check", "SELECT count(*) = 1 FROM t");
+            assertThat(badCheck.code()).isEqualTo(ExitCode.PROBLEMS_FOUND);
 
             try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
                 st.execute("DELETE FROM t");

@@ -195,6 +195,16 @@ class CliTest {
     }
 
     @Test
+    void storageCheckReportsWhatTheStoreDoes() throws Exception {
+        Run r = dr("storage", "check", "--repo", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("PASSED").contains("conditional-create");
+        Run json = dr("storage", "check", "--json", "--repo", dir.toString());
+        assertThat(Json.mapper().readTree(json.out()).get("checks").size()).isGreaterThan(5);
+        assertThat(java.nio.file.Files.exists(dir.resolve(".dr4j-selftest"))).isFalse();
+    }
+
+    @Test
     void progressLinesShowRateAndEta() {
         String line = ProgressRenderer.render(new io.dr4j.core.Progress("backup", "copy", 512L << 20, 1L << 30, 10, 40,
                 java.time.Duration.ofSeconds(4)));

@@ -69,11 +69,11 @@ public final class WalNames {
     }
 
     /**
-     * The WAL file a backup needs first: the manifest property {@code startWalFile}, or computed from
+     * The WAL file a backup needs first: the manifest property {@code startWalFile} (or {@code startWal}), or computed from
      * {@code startLsn}, {@code timeline} and {@code walSegmentSize}. Empty for backups without WAL (logical).
      */
     public static Optional<String> startSegment(BackupManifest m) {
-        Optional<String> explicit = m.property("startWalFile");
+        Optional<String> explicit = m.property("startWalFile").or(() -> m.property("startWal"));
         if (explicit.isPresent()) {
             return explicit;
         }
@@ -88,7 +88,7 @@ public final class WalNames {
 
     /** The last WAL file a backup needs to be consistent ({@code stopWalFile}, or from {@code stopLsn}). */
     public static Optional<String> stopSegment(BackupManifest m) {
-        Optional<String> explicit = m.property("stopWalFile");
+        Optional<String> explicit = m.property("stopWalFile").or(() -> m.property("stopWal"));
         if (explicit.isPresent()) {
             return explicit;
         }

