@@ -37,7 +37,7 @@ public final class Secret {
         String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("passphrase")
                 || k.endsWith(".key") || k.contains("private") || k.contains("credential") || k.contains("webhook")
-                || k.contains("routing.key") || k.contains("hmac");
+                || k.replace('-', '.').replace('_', '.').contains("routing.key") || k.contains("hmac");
     }
 
     @Override

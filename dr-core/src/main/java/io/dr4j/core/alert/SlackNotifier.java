@@ -1,0 +1,134 @@
+package io.dr4j.core.alert;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.dr4j.core.config.Secret;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Posts alerts to a Slack incoming webhook. The payload is a {@code text} line (shown in notifications) and one
+ * attachment coloured by severity with the message and the alert's fields:
+ *
+ * <pre>{@code
+ * {"text":"[CRITICAL] Backup of db-prod failed",
+ *  "attachments":[{"color":"#d00000","title":"Backup of db-prod failed","text":"...",
+ *                  "fields":[{"title":"backup","value":"20261126T020000Z-full","short":true}],
+ *                  "footer":"dr4j backup-monitor","ts":1795654800}]}
+ * }</pre>
+ *
+ * A resolve message starts with {@code [RESOLVED]} and is green. The webhook URL is a secret: {@link #name()} is
+ * {@code slack:<label>}.
+ */
+public final class SlackNotifier implements Notifier {
+    private final HttpChannel channel;
+
+    private SlackNotifier(Builder b) {
+        Secret url = HttpChannel.required(b.webhookUrl,
+                "Slack channel " + b.label + " has no webhook URL: set dr.alert.slack.webhook-url (the Slack incoming webhook URL)");
+        this.channel = new HttpChannel("slack:" + b.label, url, b.client == null ? HttpChannel.defaultClient() : b.client,
+                b.retry, b.timeout);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String name() {
+        return channel.name();
+    }
+
+    @Override
+    public void notify(Alert alert) {
+        channel.post(alert, Map::of, HttpChannel.json(payload(alert)));
+    }
+
+    static Map<String, Object> payload(Alert alert) {
+        String head = (alert.resolved() ? "[RESOLVED] " : "[" + alert.severity() + "] ") + alert.title();
+        Map<String, Object> attachment = new LinkedHashMap<>();
+        attachment.put("color", alert.resolved() ? "#2eb886" : color(alert.severity()));
+        attachment.put("title", alert.title());
+        attachment.put("text", alert.message());
+        if (!alert.fields().isEmpty()) {
+            List<Map<String, Object>> fields = new ArrayList<>();
+            new java.util.TreeMap<>(alert.fields()).forEach((k, v) -> {
+                Map<String, Object> f = new LinkedHashMap<>();
+                f.put("title", k);
+                f.put("value", v);
+                f.put("short", v.length() <= 40);
+                fields.add(f);
+            });
+            attachment.put("fields", fields);
+        }
+        attachment.put("footer", "dr4j " + alert.source());
+        attachment.put("ts", alert.at().getEpochSecond());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("text", head);
+        body.put("attachments", List.of(attachment));
+        return body;
+    }
+
+    private static String color(Severity s) {
+        return switch (s) {
+            case INFO -> "#439fe0";
+            case WARNING -> "#daa038";
+            case ERROR -> "#e01e5a";
+            case CRITICAL -> "#d00000";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "SlackNotifier[" + name() + "]";
+    }
+
+    /** Builds a {@link SlackNotifier}. */
+    public static final class Builder {
+        private @Nullable Secret webhookUrl;
+        private String label = "default";
+        private @Nullable HttpClient client;
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /** The incoming webhook URL ({@code https://hooks.slack.com/services/...}); it is a secret. */
+        public Builder webhookUrl(Secret url) {
+            this.webhookUrl = url;
+            return this;
+        }
+
+        /** Shown in {@link #name()} and logs, e.g. {@code #ops-alerts}; never put the URL here. */
+        public Builder label(String label) {
+            this.label = Objects.requireNonNull(label, "label");
+            return this;
+        }
+
+        public Builder httpClient(HttpClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public Builder retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public SlackNotifier build() {
+            return new SlackNotifier(this);
+        }
+    }
+}
