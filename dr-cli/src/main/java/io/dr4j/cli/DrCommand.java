@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                 RestoreDatabaseCommand.class, BackupCommand.class, RestoreCommand.class, ArchiveCommand.class,
                 WalCommands.Push.class, WalCommands.Fetch.class, DemoCommand.class,
                 StorageCommand.class, PlanCommand.class, DeployCommands.Deploy.class,
-                DeployCommands.Rollback.class, DeployCommands.History.class},
+                DeployCommands.Rollback.class, DeployCommands.History.class, HealthCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:usage or configuration error",
                 "3:verification found problems"},

@@ -205,6 +205,16 @@ class CliTest {
     }
 
     @Test
+    void healthFlagsAnOldBackupWithExitThree() {
+        oneBackup(); // finished 2026-11-20: older than 24 h
+        Run r = dr("health", "--repo", dir.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(ExitCode.PROBLEMS_FOUND);
+        assertThat(r.out()).contains("backup-age").contains("DOWN");
+        Run relaxed = dr(Map.of("DR_MONITOR_MAX_BACKUP_AGE", "3650d"), "health", "--repo", dir.toString());
+        assertThat(relaxed.code()).as(relaxed.out()).isZero();
+    }
+
+    @Test
     void progressLinesShowRateAndEta() {
         String line = ProgressRenderer.render(new io.dr4j.core.Progress("backup", "copy", 512L << 20, 1L << 30, 10, 40,
                 java.time.Duration.ofSeconds(4)));
