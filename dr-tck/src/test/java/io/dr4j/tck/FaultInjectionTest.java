@@ -258,4 +258,29 @@ class FaultInjectionTest {
         FaultFigures.record("corrupt reads detected or repaired from a mirror",
                 primary.injectedTotal() + secondary.injectedTotal());
     }
+
+    @Test
+    void largeObjectsStreamThroughAndRangedReadsResumeAtTheRightOffset() throws Exception {
+        FaultyBackupTarget faulty = FaultyBackupTarget.wrap(FileBackupTarget.of(dir.resolve("repo")), 21);
+        RetryingBackupTarget target = RetryingBackupTarget.builder().maxAttempts(4)
+                .backoff(Duration.ofMillis(1), Duration.ofMillis(2)).replayBuffer(1024).build(faulty);
+        byte[] big = new byte[300_000];
+        new Random(3).nextBytes(big);
+        // beyond the replay buffer a failed commit cannot be replayed: it fails, and nothing is left behind
+        faulty.inject(Operation.PUT, Fault.ERROR, Trigger.once());
+        assertThatThrownBy(() -> target.put("big", new ByteArrayInputStream(big), WriteOptions.createNew()))
+                .isInstanceOf(StorageException.class).hasMessageContaining("big");
+        assertThat(target.exists("big")).isFalse();
+        target.put("big", new ByteArrayInputStream(big), WriteOptions.createNew());
+
+        faulty.inject(Operation.GET, Fault.BREAK_STREAM, Trigger.probability(0.6));
+        for (long[] r : new long[][] {{0, -1}, {1000, 50_000}, {299_000, -1}, {123_456, 100_000}}) {
+            try (InputStream in = target.get("big", io.dr4j.core.storage.ByteRange.of(r[0], r[1]))) {
+                int len = (int) (r[1] == -1 ? big.length - r[0] : r[1]);
+                assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(big, (int) r[0], (int) r[0] + len));
+            }
+        }
+        assertThat(faulty.injected(Operation.GET, Fault.BREAK_STREAM)).isPositive();
+        assertThat(target.toString()).contains("4 attempts");
+    }
 }
