@@ -122,7 +122,7 @@ class LogicalCrashIT {
         Random rnd = new Random(2028);
         int killed = 0;
         for (int i = 0; i < ITERATIONS; i++) {
-            if (runAndKill(rnd.nextLong(work * 6 / 5), root)) {
+            if (runAndKill(rnd.nextLong(work * 3 / 2), root)) {
                 killed++;
             }
             assertConsistent(repo);
