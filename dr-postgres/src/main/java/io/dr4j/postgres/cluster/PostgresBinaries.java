@@ -154,28 +154,33 @@ public final class PostgresBinaries {
         return at(target.resolve("bin"));
     }
 
-    private static void untar(TarArchiveInputStream tar, Path dest) throws IOException {
+    /**
+     * Extracts {@code tar} into {@code dest}, refusing (before writing it) any entry that would land outside: names
+     * with {@code ..} or absolute names, links whose target leaves {@code dest}, and entries written through a
+     * symbolic link extracted earlier (checked on the real path, so chains of links cannot escape either).
+     */
+    static void untar(TarArchiveInputStream tar, Path dest) throws IOException {
+        Path root = dest.toRealPath();
         TarArchiveEntry e;
         List<TarArchiveEntry> links = new ArrayList<>();
         while ((e = tar.getNextEntry()) != null) {
-            Path out = dest.resolve(e.getName()).normalize();
-            if (!out.startsWith(dest)) {
-                throw new IOException("Archive entry escapes the target directory: " + e.getName());
-            }
+            Path out = inside(root, e.getName(), e.getName());
             if (e.isDirectory()) {
                 Files.createDirectories(out);
+                realInside(root, out, e.getName());
             } else if (e.isSymbolicLink()) {
-                Files.createDirectories(out.getParent());
-                Path linkTarget = out.getParent().resolve(e.getLinkName()).normalize();
-                if (!linkTarget.startsWith(dest)) {
-                    throw new IOException("Archive link escapes the target directory: " + e.getName());
+                Path parent = createParent(root, out, e.getName());
+                if (Path.of(e.getLinkName()).isAbsolute()
+                        || !parent.resolve(e.getLinkName()).normalize().startsWith(root)) {
+                    throw new IOException("Archive link escapes the target directory: " + e.getName() + " -> "
+                            + e.getLinkName());
                 }
                 Files.deleteIfExists(out);
                 Files.createSymbolicLink(out, Path.of(e.getLinkName()));
             } else if (e.isLink()) {
                 links.add(e);
-            } else {
-                Files.createDirectories(out.getParent());
+            } else if (e.isFile()) {
+                createParent(root, out, e.getName());
                 Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
                 Set<PosixFilePermission> perms = EnumSet.of(PosixFilePermission.OWNER_READ,
                         PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
@@ -185,17 +190,54 @@ public final class PostgresBinaries {
                     perms.add(PosixFilePermission.OTHERS_EXECUTE);
                 }
                 Files.setPosixFilePermissions(out, perms);
+            } else {
+                throw new IOException("Archive entry " + e.getName() + " is neither a file, a directory nor a link "
+                        + "(devices and FIFOs are refused)");
             }
         }
         for (TarArchiveEntry l : links) {
-            Path out = dest.resolve(l.getName()).normalize();
-            Path src = dest.resolve(l.getLinkName()).normalize();
-            if (!out.startsWith(dest) || !src.startsWith(dest)) {
-                throw new IOException("Archive link escapes the target directory: " + l.getName());
-            }
-            Files.createDirectories(out.getParent());
+            Path out = inside(root, l.getName(), l.getName());
+            Path src = realInside(root, inside(root, l.getLinkName(), l.getName()), l.getName());
+            createParent(root, out, l.getName());
             Files.copy(src, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
         }
+    }
+
+    /** {@code root/name}, refused when lexically outside {@code root}. */
+    private static Path inside(Path root, String name, String entry) throws IOException {
+        if (name.isEmpty() || name.indexOf('\0') >= 0 || Path.of(name).isAbsolute()) {
+            throw new IOException("Archive entry escapes the target directory: " + entry);
+        }
+        Path out = root.resolve(name).normalize();
+        if (!out.startsWith(root)) {
+            throw new IOException("Archive entry escapes the target directory: " + entry);
+        }
+        return out;
+    }
+
+    /** The real path of an existing {@code p}, refused when a link took it outside {@code root}. */
+    private static Path realInside(Path root, Path p, String entry) throws IOException {
+        Path real = p.toRealPath();
+        if (!real.startsWith(root)) {
+            throw new IOException("Archive entry escapes the target directory through a link: " + entry);
+        }
+        return real;
+    }
+
+    /** Creates the parent of {@code out} and returns its real path, refused when a link took it outside. */
+    private static Path createParent(Path root, Path out, String entry) throws IOException {
+        Path parent = out.getParent();
+        if (!Files.isDirectory(parent)) {
+            // created one level at a time so that no directory is created through an escaping link
+            Path cur = root;
+            for (Path part : root.relativize(parent)) {
+                cur = realInside(root, cur, entry).resolve(part.toString());
+                if (!Files.exists(cur, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(cur);
+                }
+            }
+        }
+        return realInside(root, parent, entry);
     }
 
     static void deleteTree(Path p) throws IOException {

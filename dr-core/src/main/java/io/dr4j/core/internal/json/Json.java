@@ -50,11 +50,19 @@ public final class Json {
         }
     }
 
+    /** Reads one document; a {@code null} document is refused like any other malformed one (never returns null). */
     public static <T> T read(InputStream in, Class<T> type) throws IOException {
-        return MAPPER.readValue(in, type);
+        return nonNull(MAPPER.readValue(in, type), type);
     }
 
     public static <T> T read(byte[] in, Class<T> type) throws IOException {
-        return MAPPER.readValue(in, type);
+        return nonNull(MAPPER.readValue(in, type), type);
+    }
+
+    private static <T> T nonNull(@org.jspecify.annotations.Nullable T value, Class<T> type) throws IOException {
+        if (value == null) {
+            throw new IOException("JSON document is 'null' where a " + type.getSimpleName() + " object was expected");
+        }
+        return value;
     }
 }

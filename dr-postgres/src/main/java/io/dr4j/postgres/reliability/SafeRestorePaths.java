@@ -1,0 +1,117 @@
+package io.dr4j.postgres.reliability;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+import io.dr4j.core.backup.BackupFile;
+import io.dr4j.core.backup.BackupManifest;
+import io.dr4j.core.restore.RestoreFailedException;
+
+/**
+ * Keeps a restore inside its destination whatever the manifest says. A manifest may be damaged or written by an
+ * attacker who can write to the repository; a restore runs with the rights of the database owner or root.
+ *
+ * <ul>
+ *   <li>{@link #check(BackupManifest)} refuses, before anything is written, entries whose path is absolute, has a
+ *       {@code ..}, empty or {@code .} segment, a backslash or a control character; symbolic links other than
+ *       {@code pg_tblspc/<oid>} and {@code pg_wal}; and entries below a link (other than a tablespace's).</li>
+ *   <li>{@link #resolve(Path, String)} resolves one path for writing and refuses it when it leaves the destination,
+ *       lexically or through a symbolic link that exists on disk.</li>
+ * </ul>
+ */
+public final class SafeRestorePaths {
+    private SafeRestorePaths() {
+    }
+
+    /**
+     * Checks every entry of a physical backup manifest.
+     *
+     * @throws RestoreFailedException naming the first offending entry
+     */
+    public static void check(BackupManifest manifest) {
+        Set<String> links = new HashSet<>();
+        for (BackupFile f : manifest.files()) {
+            checkRelative(manifest, f.path());
+            if (f.kind() == BackupFile.Kind.LINK) {
+                boolean tablespace = f.path().matches("pg_tblspc/\\d+");
+                if (!tablespace && !f.path().equals("pg_wal")) {
+                    throw refused(manifest, f.path(), "a symbolic link outside pg_tblspc/ (to " + f.linkTarget() + ")");
+                }
+                if (!tablespace) {
+                    links.add(f.path());
+                }
+            }
+        }
+        for (BackupFile f : manifest.files()) {
+            for (String link : links) {
+                if (f.path().startsWith(link + "/")) {
+                    throw refused(manifest, f.path(), "an entry below the symbolic link " + link);
+                }
+            }
+        }
+    }
+
+    private static void checkRelative(BackupManifest m, String path) {
+        if (path.isEmpty() || path.startsWith("/") || path.indexOf('\\') >= 0) {
+            throw refused(m, path, "not a relative path");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            if (Character.isISOControl(path.charAt(i))) {
+                throw refused(m, path, "a control character");
+            }
+        }
+        for (String seg : path.split("/", -1)) {
+            if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+                throw refused(m, path, "an empty, '.' or '..' segment");
+            }
+        }
+    }
+
+    private static RestoreFailedException refused(BackupManifest m, String path, String why) {
+        return new RestoreFailedException("Backup " + m.id() + " lists '" + path.replaceAll("\\p{Cntrl}", "?")
+                + "', " + why + ": it would write outside the data directory. The manifest is damaged or was "
+                + "tampered with; restore another backup");
+    }
+
+    /**
+     * {@code dest.resolve(relative)}, refused when it leaves {@code dest} lexically or through a symbolic link that
+     * already exists (the deepest existing ancestor is resolved to its real path).
+     *
+     * @throws RestoreFailedException naming the path
+     */
+    public static Path resolve(Path dest, String relative) {
+        Path root = dest.toAbsolutePath().normalize();
+        Path p = root.resolve(relative).normalize();
+        if (Path.of(relative).isAbsolute() || !p.startsWith(root) || p.equals(root)) {
+            throw new RestoreFailedException("'" + relative + "' is outside the restore destination " + root);
+        }
+        try {
+            Path realRoot = Files.exists(root) ? root.toRealPath() : root;
+            Path existing = p.getParent();
+            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+                existing = existing.getParent();
+            }
+            if (existing != null && existing.startsWith(root)) {
+                Path real = existing.toRealPath();
+                if (!real.startsWith(realRoot)) {
+                    throw new RestoreFailedException("'" + relative + "' leads outside the restore destination " + root
+                            + " through the symbolic link " + existing + " -> " + real);
+                }
+            }
+            if (Files.isSymbolicLink(p)) {
+                Path real = p.toRealPath();
+                if (!real.startsWith(realRoot)) {
+                    throw new RestoreFailedException("'" + relative + "' is a symbolic link to " + real
+                            + ", outside the restore destination " + root);
+                }
+            }
+        } catch (IOException e) {
+            throw new RestoreFailedException("Could not check '" + relative + "' in " + root + ": " + e.getMessage(), e);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,161 @@
+package io.dr4j.tck.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import io.dr4j.core.backup.BackupManifest;
+import io.dr4j.core.backup.Repository;
+import io.dr4j.core.backup.RepositoryOptions;
+import io.dr4j.core.backup.retention.Expiry;
+import io.dr4j.core.backup.retention.RetentionPolicy;
+import io.dr4j.core.backup.verify.ReadDataVerifier;
+import io.dr4j.core.backup.verify.VerificationRecord;
+import io.dr4j.core.storage.FileBackupTarget;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILLs a child JVM in the middle of a backup or an expiry, 20 times each, at random moments, and checks after
+ * every kill: no partial backup is listed, every listed backup verifies, keep-last-2 never lost the 2 newest, and the
+ * next run (which must break the dead holder's lock) succeeds.
+ */
+class CrashConsistencyTest {
+    static final int ITERATIONS = 20;
+    @TempDir
+    Path dir;
+
+    static long lastWorkMs;
+
+    /** Starts the child, waits until its work began, kills it after {@code delayMs}; true when it was killed. */
+    static boolean runAndKill(long delayMs, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp",
+                System.getProperty("java.class.path"), CrashChild.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("STARTED")) {
+            // JVM start-up output
+        }
+        assertThat(line).as("child started").isEqualTo("STARTED");
+        long t0 = System.nanoTime();
+        if (delayMs < 0) {
+            // calibration: let it finish, return how long the work took in ms (negative: not killed)
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            lastWorkMs = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(p.exitValue()).isZero();
+            return false;
+        }
+        Thread.sleep(delayMs);
+        if (!p.isAlive()) {
+            // finished before the kill: it must have said so
+            StringBuilder rest = new StringBuilder();
+            while ((line = out.readLine()) != null) {
+                rest.append(line).append('\n');
+            }
+            assertThat(rest.toString()).as("exit %d", p.exitValue()).contains("DONE");
+            return false;
+        }
+        p.destroyForcibly(); // SIGKILL
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return true;
+    }
+
+    static void assertConsistent(Repository repo) {
+        VerificationRecord v = new ReadDataVerifier(repo).run();
+        assertThat(v.passed()).as("every listed backup verifies: %s", v.problems()).isTrue();
+        for (BackupManifest m : repo.catalog().list()) {
+            assertThat(repo.catalog().leftovers()).doesNotContain(m.id());
+        }
+    }
+
+    @Test
+    void killedBackupsNeverLeaveAPartialBackupListed() throws Exception {
+        Path root = dir.resolve("repo");
+        Repository repo = Repository.openOrInit(FileBackupTarget.of(root), RepositoryOptions.DEFAULT, "sys", "test");
+        Random rnd = new Random(2026);
+        runAndKill(-1, "backup", root.toString(), "20261120T010000Z-full");
+        long work = Math.max(20, lastWorkMs);
+        int killed = 0;
+        for (int i = 0; i < ITERATIONS; i++) {
+            String id = String.format("20261120T02%04dZ-full", i);
+            if (runAndKill(rnd.nextLong(work * 3 / 2), "backup", root.toString(), id)) {
+                killed++;
+                // killed after its manifest was written: then it is complete
+                repo.catalog().find(id).ifPresent(m -> assertThat(m.files()).hasSize(15));
+            } else {
+                assertThat(repo.catalog().find(id)).as("a backup that reported DONE is listed").isPresent();
+            }
+            assertConsistent(repo);
+        }
+        // the next run breaks the dead holder's lock and succeeds; expiry removes every leftover
+        CrashChild.backup(repo, "20261121T000000Z-full", 3);
+        new Expiry(repo, new RetentionPolicy.KeepLast(100), Clock.systemUTC(), Duration.ZERO).run();
+        assertThat(repo.catalog().leftovers()).isEmpty();
+        assertConsistent(repo);
+        assertThat(killed).as("kills that interrupted a backup").isGreaterThanOrEqualTo(ITERATIONS / 3);
+        assertThat(ITERATIONS - killed).as("runs that completed").isGreaterThan(0);
+        System.out.println("FIGURE work " + work + " ms; backups killed mid-way: " + killed + " of " + ITERATIONS + ", "
+                + repo.catalog().list().size() + " complete backups, all verified");
+    }
+
+    @Test
+    void killedExpiriesLeaveEveryListedBackupRestorable() throws Exception {
+        Path root = dir.resolve("repo");
+        Repository repo = Repository.openOrInit(FileBackupTarget.of(root), RepositoryOptions.DEFAULT, "sys", "test");
+        Random rnd = new Random(2027);
+        int killed = 0;
+        int seq = 0;
+        // calibration with the same amount of work as each iteration: 3 backups to delete
+        for (int b = 0; b < 5; b++) {
+            CrashChild.backup(repo, String.format("20261120T01%04dZ-full", b), 4);
+        }
+        runAndKill(-1, "expire", root.toString());
+        long work = Math.max(20, lastWorkMs);
+        // every 5th run completes (and re-measures the work, which grows when killed runs left backups behind);
+        // the others are killed: ITERATIONS kills in all
+        int completed = 0;
+        for (int i = 0; i < ITERATIONS * 5 / 4; i++) {
+            for (int b = 0; b < 3; b++) {
+                CrashChild.backup(repo, String.format("20261120T03%04dZ-full", seq++), 4);
+            }
+            List<String> newest = repo.catalog().list().stream().map(BackupManifest::id)
+                    .skip(Math.max(0, repo.catalog().list().size() - 2)).toList();
+            if (i % 5 == 4) {
+                runAndKill(-1, "expire", root.toString());
+                work = Math.max(work, lastWorkMs);
+                completed++;
+                // the 2 newest, plus the newest verified backup, which retention never deletes
+                assertThat(repo.catalog().list()).hasSizeBetween(2, 3);
+                assertThat(repo.catalog().leftovers()).isEmpty();
+            } else if (runAndKill(rnd.nextLong(work * 3 / 2), "expire", root.toString())) {
+                killed++;
+            } else {
+                completed++;
+            }
+            assertThat(repo.catalog().list()).extracting(BackupManifest::id).as("keep-last-2 keeps the newest")
+                    .containsAll(newest);
+            assertConsistent(repo);
+        }
+        var report = new Expiry(repo, new RetentionPolicy.KeepLast(2), Clock.systemUTC(), Duration.ZERO).run();
+        assertThat(report.dryRun()).isFalse();
+        assertThat(repo.catalog().list()).hasSize(2);
+        assertThat(repo.catalog().leftovers()).isEmpty();
+        assertConsistent(repo);
+        assertThat(killed).as("kills that interrupted an expiry").isGreaterThanOrEqualTo(ITERATIONS / 3);
+        System.out.println("FIGURE work " + work + " ms; expiries killed mid-way: " + killed + " of " + ITERATIONS
+                + " attempts; " + completed + " completed runs");
+    }
+}
