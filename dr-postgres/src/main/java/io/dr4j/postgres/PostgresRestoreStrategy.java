@@ -96,6 +96,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         long p0 = System.nanoTime();
         RestorePlan plan = RestorePlan.make(repository, request.backupId(), request.target(), request.timeline(),
                 PostgresBackupSource.KIND);
+        io.dr4j.postgres.reliability.SafeRestorePaths.check(plan.backup());
         BackupManifest backup = plan.backup();
         repository.catalog().chain(backup); // the whole chain must exist
         checkDestination(dest, request.delta());

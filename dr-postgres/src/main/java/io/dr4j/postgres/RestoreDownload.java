@@ -59,10 +59,12 @@ final class RestoreDownload {
             String rest = rel.substring("pg_tblspc/".length());
             int slash = rest.indexOf('/');
             if (slash > 0 && tablespaces.containsKey(rest.substring(0, slash))) {
-                return tablespaces.get(rest.substring(0, slash)).resolve(rest.substring(slash + 1));
+                return io.dr4j.postgres.reliability.SafeRestorePaths.resolve(tablespaces.get(rest.substring(0, slash)),
+                        rest.substring(slash + 1));
             }
         }
-        return dest.resolve(rel);
+        // never dest.resolve(rel): a tampered manifest must not write outside the data directory
+        return io.dr4j.postgres.reliability.SafeRestorePaths.resolve(dest, rel);
     }
 
     static Stats download(Repository repository, BackupManifest backup, Path dest, Map<String, Path> tablespaces,
