@@ -8,11 +8,12 @@ import java.util.regex.Pattern;
 import io.dr4j.core.ConfigurationException;
 
 /**
- * Backup ids: {@code 20261126T020000Z-full}, sortable by time. Only letters, digits, {@code . _ -}; never a path.
+ * Backup ids: {@code 20261126T020000.123Z-full} (UTC start with milliseconds, then the type), sortable by time, and
+ * distinct for backups started in the same second. Only letters, digits, {@code . _ -}; never a path.
  */
 public final class BackupId {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
     private BackupId() {

@@ -60,14 +60,14 @@ class RepositoryTest {
         Instant t0 = Instant.parse("2026-11-20T02:00:00Z");
         BackupSession s = r.catalog().begin(BackupId.generate(t0, BackupType.FULL));
         StoredObject a = s.writeFile("base/1/1259", new ByteArrayInputStream("hello".repeat(1000).getBytes(StandardCharsets.UTF_8)));
-        assertThat(a.key()).isEqualTo("backups/20261120T020000Z-full/data/base/1/1259.zst");
+        assertThat(a.key()).isEqualTo("backups/20261120T020000.000Z-full/data/base/1/1259.zst");
         assertThat(a.size()).isEqualTo(5000);
         assertThat(a.storedSize()).isLessThan(5000);
         assertThat(r.catalog().list()).isEmpty();
-        assertThat(r.catalog().leftovers()).containsExactly("20261120T020000Z-full");
+        assertThat(r.catalog().leftovers()).containsExactly("20261120T020000.000Z-full");
 
         s.commit(manifest(s.id(), BackupType.FULL, null, t0, List.of(file(a, "base/1/1259"))));
-        assertThat(r.catalog().list()).extracting(BackupManifest::id).containsExactly("20261120T020000Z-full");
+        assertThat(r.catalog().list()).extracting(BackupManifest::id).containsExactly("20261120T020000.000Z-full");
         assertThat(r.catalog().leftovers()).isEmpty();
         try (InputStream in = r.read(a)) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello".repeat(1000));
