@@ -78,7 +78,9 @@ final class RestoreDownload {
         }
         // directories and links first
         for (BackupFile f : files) {
-            Path p = local(f.path(), dest, tablespaces);
+            Path p = f.kind() == BackupFile.Kind.LINK
+                    ? io.dr4j.postgres.reliability.SafeRestorePaths.resolveLink(dest, f.path())
+                    : local(f.path(), dest, tablespaces);
             wanted.add(p);
             if (f.kind() == BackupFile.Kind.DIRECTORY) {
                 Files.createDirectories(p);

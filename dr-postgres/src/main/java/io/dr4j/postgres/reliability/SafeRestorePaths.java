@@ -84,6 +84,18 @@ public final class SafeRestorePaths {
      * @throws RestoreFailedException naming the path
      */
     public static Path resolve(Path dest, String relative) {
+        return resolve(dest, relative, true);
+    }
+
+    /**
+     * Like {@link #resolve(Path, String)} for an entry that is itself a symbolic link to be (re)created: the link
+     * may already exist and point anywhere (a tablespace), only its location is checked.
+     */
+    public static Path resolveLink(Path dest, String relative) {
+        return resolve(dest, relative, false);
+    }
+
+    private static Path resolve(Path dest, String relative, boolean checkExistingLink) {
         Path root = dest.toAbsolutePath().normalize();
         Path p = root.resolve(relative).normalize();
         if (Path.of(relative).isAbsolute() || !p.startsWith(root) || p.equals(root)) {
@@ -102,7 +114,7 @@ public final class SafeRestorePaths {
                             + " through the symbolic link " + existing + " -> " + real);
                 }
             }
-            if (Files.isSymbolicLink(p)) {
+            if (checkExistingLink && Files.isSymbolicLink(p)) {
                 Path real = p.toRealPath();
                 if (!real.startsWith(realRoot)) {
                     throw new RestoreFailedException("'" + relative + "' is a symbolic link to " + real
