@@ -24,8 +24,52 @@ import org.jspecify.annotations.Nullable;
  * Secrets go through the environment (e.g. PGPASSWORD), never the command line. Internal.
  */
 public final class Processes {
-    /** The OS user PostgreSQL's tools run as when the JVM is root. */
-    public static final String POSTGRES_USER = System.getProperty("dr.postgres.os-user", "postgres");
+    /**
+     * The OS user PostgreSQL's tools run as when the JVM is root: {@code -Ddr.postgres.os-user}, else
+     * {@code postgres}, else (a machine without PostgreSQL installed, e.g. the demo on embedded binaries)
+     * {@code nobody}.
+     */
+    public static final String POSTGRES_USER = System.getProperty("dr.postgres.os-user",
+            userExists("postgres") || !userExists("nobody") ? "postgres" : "nobody");
+
+    /** The primary group of {@link #POSTGRES_USER} (from /etc/passwd and /etc/group), else the user's name. */
+    static final String POSTGRES_GROUP = primaryGroup(POSTGRES_USER);
+
+    private static boolean userExists(String name) {
+        return passwdEntry(name) != null;
+    }
+
+    private static String @org.jspecify.annotations.Nullable [] passwdEntry(String name) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/passwd"))) {
+                String[] f = line.split(":");
+                if (f.length > 3 && f[0].equals(name)) {
+                    return f;
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // no /etc/passwd: not a Unix we know
+        }
+        return null;
+    }
+
+    private static String primaryGroup(String user) {
+        String[] entry = passwdEntry(user);
+        if (entry == null) {
+            return user;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/etc/group"))) {
+                String[] f = line.split(":");
+                if (f.length > 2 && f[2].equals(entry[3])) {
+                    return f[0];
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // fall back to the user's name
+        }
+        return user;
+    }
 
     private Processes() {
     }
@@ -52,7 +96,7 @@ public final class Processes {
         try {
             UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
             var user = lookup.lookupPrincipalByName(POSTGRES_USER);
-            var group = lookup.lookupPrincipalByGroupName(POSTGRES_USER);
+            var group = lookup.lookupPrincipalByGroupName(POSTGRES_GROUP);
             Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
                 @Override
                 public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
