@@ -36,7 +36,8 @@ cleanup() {
     as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
   fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"
