@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Physical backup/restore benchmark: dr4j (direct mode) vs pgBackRest vs pg_basebackup, plus the machine's
+# physical limit (cat, tar | zstd). One local PostgreSQL 15 cluster with a pgbench database; contenders alternate
+# (the order rotates every round); medians and ratios are printed as a Markdown table.
+#
+# Usage (as root, from the repository root):  bench/physical.sh [SCALE] [ROUNDS]
+#   defaults: SCALE=50 ROUNDS=5 (about 3 minutes on 2 cores).  Needs: PostgreSQL 15 in /usr/lib/postgresql/15/bin, pgbackrest (Debian 2.45),
+#   zstd, java 17+, and the CLI built with  ./mvnw -B -q -pl dr-cli -am package -DskipTests
+# Everything listens on 127.0.0.1 only; all state lives under $BENCH_DIR (default /tmp/dr4j-bench), which is
+# removed and recreated. The cluster is stopped on exit.
+set -euo pipefail
+
+SCALE=${1:-50}
+ROUNDS=${2:-5}
+PARALLEL=2
+BENCH_DIR=${BENCH_DIR:-/tmp/dr4j-bench}
+PGBIN=/usr/lib/postgresql/15/bin
+REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR=$REPO_ROOT/dr-cli/target/dr.jar
+RESULTS=$BENCH_DIR/results.tsv
+
+[ "$(id -u)" = 0 ] || { echo "run as root (the cluster and pgBackRest run as the postgres user)" >&2; exit 2; }
+[ -f "$JAR" ] || { echo "build the CLI first: ./mvnw -B -q -pl dr-cli -am package -DskipTests" >&2; exit 2; }
+command -v pgbackrest >/dev/null || { echo "apt-get install -y pgbackrest" >&2; exit 2; }
+id postgres >/dev/null
+
+as_pg() { runuser -u postgres -- "$@"; }
+
+# A free port on 127.0.0.1.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PGDATA=$BENCH_DIR/data
+export PGHOST=127.0.0.1 PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres
+
+cleanup() {
+  if [ -f "$PGDATA/postmaster.pid" ]; then
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$BENCH_DIR"
+mkdir -p "$BENCH_DIR"
+chown postgres:postgres "$BENCH_DIR"
+as_pg mkdir -p "$BENCH_DIR/pgbr-repo" "$BENCH_DIR/pgbr-log" "$BENCH_DIR/pgbr-lock" "$BENCH_DIR/basebackup"
+
+# --- pgBackRest configuration (local repository, zstd 3, 2 processes) ---
+PGBR_CONF=$BENCH_DIR/pgbackrest.conf
+cat > "$PGBR_CONF" <<EOF
+[global]
+repo1-path=$BENCH_DIR/pgbr-repo
+repo1-retention-full=$((ROUNDS + 1))
+compress-type=zst
+compress-level=3
+process-max=$PARALLEL
+log-path=$BENCH_DIR/pgbr-log
+lock-path=$BENCH_DIR/pgbr-lock
+log-level-console=warn
+start-fast=y
+
+[bench]
+pg1-path=$PGDATA
+pg1-port=$PORT
+pg1-socket-path=$BENCH_DIR
+EOF
+chown postgres:postgres "$PGBR_CONF"
+PGBR=(pgbackrest --config="$PGBR_CONF" --stanza=bench)
+
+# --- the cluster ---
+as_pg "$PGBIN/initdb" --data-checksums -U postgres -A trust -D "$PGDATA" >/dev/null
+cat >> "$PGDATA/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PORT
+unix_socket_directories = '$BENCH_DIR'
+archive_mode = on
+archive_command = 'pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'
+wal_level = replica
+max_wal_senders = 4
+shared_buffers = 256MB
+max_wal_size = 2GB
+EOF
+as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$BENCH_DIR/postgres.log" -w start >/dev/null
+echo "cluster: PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}') on 127.0.0.1:$PORT, pgbench scale $SCALE"
+"$PGBIN/pgbench" -i -q -s "$SCALE" postgres >/dev/null 2>&1
+"$PGBIN/psql" -qAtc "CHECKPOINT" >/dev/null
+as_pg "${PGBR[@]}" stanza-create >/dev/null
+# What a backup copies: the data directory without pg_wal (every tool here leaves WAL to the archive).
+DATA_BYTES=$(du -sb --exclude=pg_wal "$PGDATA" | cut -f1)
+DATA_FILES=$(find "$PGDATA" -path "$PGDATA/pg_wal" -prune -o -type f -print | wc -l)
+echo "data directory without pg_wal: $DATA_BYTES bytes in $DATA_FILES files"
+sync
+
+# --- contenders: each prints "<wall seconds> <client CPU seconds (user+sys)> <bytes written>" ---
+# CPU is that of the measured command and its waited-for children (GNU time); pg_basebackup's server-side work
+# (the walsender reading the files) is not in it.
+timed() {  # timed CMD...: runs CMD, its stdout discarded, and prints "<wall> <cpu>"
+  /usr/bin/time -f '%e %U %S' -o "$BENCH_DIR/time.out" "$@" >/dev/null
+  awk '{ printf "%s %.2f", $1, $2 + $3 }' "$BENCH_DIR/time.out"
+}
+
+run_dr_backup() {
+  rm -rf "$BENCH_DIR/dr-repo"
+  local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" java -jar "$JAR" backup -q --pgdata "$PGDATA" \
+    --parallel "$PARALLEL")
+  echo "$t $(du -sb "$BENCH_DIR/dr-repo" | cut -f1)"
+}
+run_pgbr_backup() {
+  local t label
+  t=$(timed runuser -u postgres -- "${PGBR[@]}" --type=full backup)
+  label=$(ls -1 "$BENCH_DIR/pgbr-repo/backup/bench" | grep -E '^[0-9]{8}-[0-9]{6}F$' | sort | tail -1)
+  echo "$t $(du -sb "$BENCH_DIR/pgbr-repo/backup/bench/$label" | cut -f1)"
+}
+run_basebackup() {
+  as_pg rm -rf "$BENCH_DIR/basebackup/out"
+  local t; t=$(PGOPTIONS='-c client_min_messages=warning' timed runuser -u postgres -- "$PGBIN/pg_basebackup" \
+    -h 127.0.0.1 -p "$PORT" -U postgres -D "$BENCH_DIR/basebackup/out" -Ft --compress=client-zstd:3 -X none -c fast)
+  echo "$t $(du -sb "$BENCH_DIR/basebackup/out" | cut -f1)"
+}
+run_dr_restore() {
+  rm -rf "$BENCH_DIR/dr-restore"; mkdir "$BENCH_DIR/dr-restore"
+  local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" java -jar "$JAR" restore -q --to "$BENCH_DIR/dr-restore" \
+    --target immediate --parallel "$PARALLEL")
+  echo "$t $(du -sb "$BENCH_DIR/dr-restore" | cut -f1)"
+}
+run_pgbr_restore() {
+  as_pg rm -rf "$BENCH_DIR/pgbr-restore"; as_pg mkdir -m 700 "$BENCH_DIR/pgbr-restore"
+  local t; t=$(timed runuser -u postgres -- "${PGBR[@]}" --pg1-path="$BENCH_DIR/pgbr-restore" --type=immediate restore)
+  echo "$t $(du -sb "$BENCH_DIR/pgbr-restore" | cut -f1)"
+}
+run_jvm_start() {  # the fixed cost in every dr4j row: JVM start and CLI initialisation
+  echo "$(timed java -jar "$JAR" --version) 0"
+}
+run_cat() {
+  echo "$(timed bash -c 'find "$1" -path "$1/pg_wal" -prune -o -type f -print0 | xargs -0 cat' _ "$PGDATA") 0"
+}
+run_tar_zstd() {
+  local t
+  t=$(timed bash -c 'tar cf - -C "$1" --exclude=data/pg_wal data 2>/dev/null | zstd -q -3 -T"$2" | wc -c > "$1/tar.size"' \
+    _ "$BENCH_DIR" "$PARALLEL")
+  echo "$t $(cat "$BENCH_DIR/tar.size")"
+}
+
+# Backups first (each restore needs its tool's newest backup), alternating order per round.
+BACKUPS=(dr_backup pgbr_backup basebackup cat tar_zstd jvm_start)
+RESTORES=(dr_restore pgbr_restore)
+rotate() { local k=$1; shift; local a=("$@") n=$#; for ((i = 0; i < n; i++)); do echo "${a[$(((i + k) % n))]}"; done; }
+
+printf 'round\tcontender\tseconds\tcpu_seconds\tbytes\n' > "$RESULTS"
+for ((r = 1; r <= ROUNDS; r++)); do
+  for c in $(rotate "$r" "${BACKUPS[@]}") $(rotate "$r" "${RESTORES[@]}"); do
+    out=$("run_$c")
+    read -r wall cpu bytes <<< "$out"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$c" "$wall" "$cpu" "$bytes" >> "$RESULTS"
+    echo "round $r  $c  $wall s  cpu $cpu s  $bytes bytes"
+  done
+done
+
+# --- medians and ratios ---
+echo
+awk -F'\t' -v data="$DATA_BYTES" '
+  NR > 1 { t[$2] = t[$2] " " $3; u[$2] = u[$2] " " $4; b[$2] = b[$2] " " $5 }
+  function median(s,   a, n, i, j, x) {
+    n = split(s, a, " ")
+    for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > x + 0; j--) a[j + 1] = a[j]; a[j + 1] = x }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  END {
+    split("dr_backup pgbr_backup basebackup cat tar_zstd jvm_start dr_restore pgbr_restore", order, " ")
+    name["dr_backup"] = "backup: dr4j direct, zstd 3, parallel 2"
+    name["pgbr_backup"] = "backup: pgBackRest full, zst 3, process-max 2"
+    name["basebackup"] = "backup: pg_basebackup -Ft --compress=client-zstd:3 -X none"
+    name["cat"] = "limit: cat of the data files > /dev/null"
+    name["tar_zstd"] = "limit: tar cf - \\| zstd -3 -T2 \\| wc -c"
+    name["jvm_start"] = "reference: dr4j CLI start-up alone (dr --version)"
+    name["dr_restore"] = "restore: dr4j --target immediate"
+    name["pgbr_restore"] = "restore: pgBackRest --type=immediate"
+    for (k in t) { mt[k] = median(t[k]); mu[k] = median(u[k]); mb[k] = median(b[k]) }
+    print "| run | median s | MB/s (data dir w/o pg_wal) | median client CPU s | output MB | time ratio dr4j ÷ this (>1: dr4j slower) |"
+    print "|---|---:|---:|---:|---:|---:|"
+    for (i = 1; i <= 8; i++) {
+      k = order[i]
+      ref = (k ~ /restore/) ? mt["dr_restore"] : mt["dr_backup"]
+      printf "| %s | %.2f | %s | %.2f | %s | %s |\n", name[k], mt[k],
+        (k == "jvm_start" ? "–" : sprintf("%.0f", data / 1048576 / mt[k])), mu[k],
+        (mb[k] > 0 ? sprintf("%.1f", mb[k] / 1048576) : "–"), (k == "jvm_start" ? "–" : sprintf("%.2f", ref / mt[k]))
+    }
+  }' "$RESULTS" | tee "$BENCH_DIR/summary.md"
+echo
+echo "raw results: $RESULTS"
+echo "machine: nproc $(nproc), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr), $(java -version 2>&1 | head -1)," \
+  "PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}'), $(pgbackrest version), zstd $(zstd -V | grep -o 'v[0-9.]*'), scale $SCALE"
