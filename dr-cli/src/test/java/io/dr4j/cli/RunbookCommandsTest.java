@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import picocli.CommandLine;
 
-/** Every {@code dr ...} command the runbooks and the README tell people to type is a command the CLI accepts. */
+/** Every {@code dr ...} command the runbooks (docs/runbooks/*.md) tell people to type is a command the CLI accepts. */
 class RunbookCommandsTest {
     private static final Pattern COMMAND = Pattern.compile("`(dr [^`]+)`");
 
