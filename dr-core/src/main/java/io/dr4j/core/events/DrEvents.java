@@ -2,7 +2,6 @@ package io.dr4j.core.events;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -122,7 +121,6 @@ public final class DrEvents {
      */
     public RestoreResult observeRestore(String strategy, @Nullable String backupId, Supplier<RestoreResult> restore) {
         Objects.requireNonNull(strategy, "strategy");
-        Instant started = clock.instant();
         long t0 = System.nanoTime();
         RestoreResult r;
         try {
@@ -133,7 +131,6 @@ public final class DrEvents {
             throw e;
         }
         fire(new DrEvent.RestoreCompleted(system, strategy, r, clock.instant()));
-        log.debug("Restore of {} started {} reported", r.backupId(), started);
         return r;
     }
 
