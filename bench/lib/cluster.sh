@@ -4,6 +4,7 @@
 #                                                           PGDATABASE PGDATA; starts it; stops it on EXIT.
 #   as_pg CMD...                                            runs CMD as the postgres OS user
 #   median FILE COLUMN                                      median of a numeric column of a whitespace-separated file
+#                                                           (its first line is a header)
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 as_pg() { runuser -u postgres -- "$@"; }
 
@@ -38,5 +39,5 @@ bench_cluster_init() {
 }
 
 median() {
-  sort -g -k"$2","$2" "$1" | awk -v c="$2" '{ a[NR] = $c } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
+  tail -n +2 "$1" | sort -g -k"$2","$2" | awk -v c="$2" '{ a[NR] = $c } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
