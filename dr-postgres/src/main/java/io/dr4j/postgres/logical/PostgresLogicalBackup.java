@@ -289,6 +289,9 @@ public final class PostgresLogicalBackup implements BackupSource {
         Path spool = Files.createTempDirectory(Files.createDirectories(spoolDir), "dr4j-dump-");
         Path out = spool.resolve("dump");
         Map<String, Future<BackupFile>> uploads = new LinkedHashMap<>();
+        // zstd compresses each file on a worker thread of its own, beside the thread reading and hashing it
+        CodecSpec spec = session.repository().codec().spec();
+        CodecSpec fileCodec = spec.compression() == Compression.ZSTD && spec.workers() == 0 ? spec.withWorkers(1) : null;
         AtomicBoolean exited = new AtomicBoolean();
         AtomicBoolean aborted = new AtomicBoolean();
         // twice pg_dump's jobs: an upload that caught up with pg_dump waits without using a core, and the next file
@@ -303,7 +306,7 @@ public final class PostgresLogicalBackup implements BackupSource {
             p.stdin().close();
             OpenFilesCache open = new OpenFilesCache(p.process().toHandle());
             while (p.process().isAlive()) {
-                startUploads(session, out, uploads, pool, false, f -> exited.get() || !open.contains(f), aborted,
+                startUploads(session, fileCodec, out, uploads, pool, false, f -> exited.get() || !open.contains(f), aborted,
                         request, bytes, t0);
                 failFast(uploads);
                 try {
@@ -315,7 +318,7 @@ public final class PostgresLogicalBackup implements BackupSource {
             }
             p.waitOk(timeout);
             exited.set(true);
-            startUploads(session, out, uploads, pool, true, f -> true, aborted, request, bytes, t0);
+            startUploads(session, fileCodec, out, uploads, pool, true, f -> true, aborted, request, bytes, t0);
             List<BackupFile> files = new ArrayList<>();
             for (Future<BackupFile> f : uploads.values()) {
                 files.add(result(f));
@@ -333,8 +336,8 @@ public final class PostgresLogicalBackup implements BackupSource {
         }
     }
 
-    private void startUploads(BackupSession session, Path dir, Map<String, Future<BackupFile>> uploads,
-                              ExecutorService pool, boolean all, Predicate<Path> writerDone, AtomicBoolean aborted,
+    private void startUploads(BackupSession session, @Nullable CodecSpec fileCodec, Path dir,
+                              Map<String, Future<BackupFile>> uploads, ExecutorService pool, boolean all, Predicate<Path> writerDone, AtomicBoolean aborted,
                               BackupRequest request, AtomicLong bytes, long t0) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
@@ -354,8 +357,15 @@ public final class PostgresLogicalBackup implements BackupSource {
             uploads.put(name, pool.submit(() -> {
                 long started = System.nanoTime();
                 StoredObject o;
-                try (InputStream in = new GrowingFileInputStream(f, () -> writerDone.test(abs), aborted::get)) {
-                    o = session.writeFile("dump/" + name, in);
+                try (InputStream in = new GrowingFileInputStream(f, () -> writerDone.test(abs), aborted::get);
+                     var sink = fileCodec == null ? session.newFile("dump/" + name) : session.repository()
+                             .newObject(session.dataKey("dump/" + name), WriteOptions.createNew(), fileCodec)) {
+                    byte[] buf = new byte[256 * 1024];
+                    int r;
+                    while ((r = in.read(buf)) > 0) {
+                        sink.write(buf, 0, r);
+                    }
+                    o = sink.commit();
                 }
                 long size = Files.size(f);
                 if (o.size() != size) {

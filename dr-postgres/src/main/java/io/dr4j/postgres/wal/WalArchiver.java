@@ -190,7 +190,7 @@ public final class WalArchiver implements AutoCloseable {
     private long expected;
     private long lastForceNanos;
 
-    // uploader-only: how long the last partial uploads took
+    // uploader-only: how long the last uploads (partial or completed segments) took
     private final long[] recentUploadNanos = new long[8];
     private int recentUploads;
 
@@ -927,7 +927,8 @@ public final class WalArchiver implements AutoCloseable {
 
     /**
      * The partial interval bounds how old the oldest received byte not yet in the repository may get: an upload
-     * starts when that age plus the time an upload takes (the longest of the last eight) reaches the interval, so
+     * starts when that age plus the time an upload takes (the longest of the last eight uploads, partial or
+     * complete: a completed segment's tail waits for its upload too) reaches the interval, so
      * WAL is stored within about one interval of its arrival rather than an interval plus an upload. At most one
      * upload per quarter interval; with nothing new, none.
      */
@@ -964,7 +965,10 @@ public final class WalArchiver implements AutoCloseable {
             try {
                 long t = System.nanoTime();
                 WalSegment w = wal.push(r.name, r.path);
-                log.debug("WAL archiver ({}): segment {} stored in {} ms", slotName, r.name, (System.nanoTime() - t) / 1_000_000);
+                long took = System.nanoTime() - t;
+                // a completed segment's last bytes wait for this upload as partial data waits for a partial one
+                recentUploadNanos[recentUploads++ % recentUploadNanos.length] = took;
+                log.debug("WAL archiver ({}): segment {} stored in {} ms", slotName, r.name, took / 1_000_000);
                 Files.deleteIfExists(r.path);
                 segmentsArchived.incrementAndGet();
                 lastArchivedSegment = r.name;
