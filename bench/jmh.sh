@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 if [ ! -d "$REPO_ROOT/dr-bench/target/lib" ]; then
   (cd "$REPO_ROOT" && ./mvnw -B -q -pl dr-bench -am package -DskipTests)
 fi
-CP="$REPO_ROOT/dr-bench/target/classes:$REPO_ROOT/dr-bench/target/lib/*"
+CP=${BENCH_CP:-"$REPO_ROOT/dr-bench/target/classes:$REPO_ROOT/dr-bench/target/lib/*"}
 java -cp "$CP" io.dr4j.bench.Ratios > "$OUT/ratios.tsv"
 read -r -a OPTS <<< "${JMH_OPTS:--wi 2 -w 1s -i 3 -r 1s -f 1}"
 java -cp "$CP" org.openjdk.jmh.Main 'io.dr4j.bench.CodecBenchmark' "${OPTS[@]}" -rf json -rff "$OUT/jmh.json" "$@" | tee "$OUT/jmh.log" | grep -E '^(Benchmark|CodecBenchmark)' || true

@@ -5,7 +5,7 @@
 # Contenders alternate (the order rotates every round); medians and ratios are printed as Markdown tables.
 #
 # Usage (as root, from the repository root):  bench/logical.sh [PGBENCH_SCALE] [REALISTIC_MB] [ROUNDS]
-#   defaults: 50 500 3 (about 10 minutes on 2 shared cores).  Needs PostgreSQL 15 in /usr/lib/postgresql/15/bin,
+#   defaults: 50 500 3 (about 25 minutes on 2 cores shared with other builds).  Needs PostgreSQL 15 in /usr/lib/postgresql/15/bin,
 #   java 17+, gzip, and the CLI built with  ./mvnw -B -q -pl dr-cli -am package -DskipTests
 # All state under $BENCH_DIR (default /tmp/dr4j-bench-logical), removed first; the cluster stops on exit.
 set -euo pipefail
