@@ -15,14 +15,20 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import io.dr4j.core.Progress;
 import io.dr4j.core.backup.BackupFailedException;
@@ -46,12 +52,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logical backups with {@code pg_dump}: directory format in parallel ({@code -Fd -j N}, each table file uploaded as
- * soon as pg_dump closes it, so local disk holds only the files being written), custom format streamed straight
+ * Logical backups with {@code pg_dump}: directory format in parallel ({@code -Fd -j N}, each table file compressed and
+ * uploaded while pg_dump writes it, so local disk holds only the files being written), custom format streamed straight
  * into the repository, or plain SQL as a gzip file like the DR plan's {@code swe_db_YYYYMMDD_HHMMSS.sql.gz}.
  * pg_dump's own compression is off: the repository codec compresses (and encrypts). Roles and tablespaces come
  * from {@code pg_dumpall --globals-only}. Exact row counts of every table are recorded in the same snapshot as the
- * dump, so a test restore can prove it got every row back.
+ * dump (counted while pg_dump runs), so a test restore can prove it got every row back.
  */
 public final class PostgresLogicalBackup implements BackupSource {
     private static final Logger log = LoggerFactory.getLogger(PostgresLogicalBackup.class);
@@ -118,31 +124,37 @@ public final class PostgresLogicalBackup implements BackupSource {
             ClientTools tools = ClientTools.forServer(serverMajor, clientBinDir);
             c.setAutoCommit(false);
             String snapshot;
-            Map<String, Long> counts = new TreeMap<>();
             try (Statement st = c.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
                 try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot()")) {
                     rs.next();
                     snapshot = rs.getString(1);
                 }
-                if (rowCounts) {
-                    counts = PgInfo.exactRowCounts(c);
-                }
             }
             phases.put("snapshot", Duration.ofNanos(System.nanoTime() - t0));
+            // counted in the exported snapshot on this connection while pg_dump reads the same snapshot
+            CompletableFuture<Map<String, Long>> counting = rowCounts ? countRows(c) : CompletableFuture.completedFuture(Map.of());
             try (BackupSession session = repository.catalog().begin(id)) {
                 List<BackupFile> files = Collections.synchronizedList(new ArrayList<>());
                 AtomicLong bytes = new AtomicLong();
                 long tDump = System.nanoTime();
-                switch (format) {
-                    case CUSTOM -> files.add(streamDump(session, tools, snapshot, List.of("-Fc", "-Z0"), "dump.custom",
-                            null, request, bytes, t0));
-                    case PLAIN -> files.add(streamDump(session, tools, snapshot, List.of("-Fp"),
-                            target.database() + "_" + SEED_NAME.format(started) + ".sql",
-                            CodecSpec.of(Compression.GZIP), request, bytes, t0));
-                    case DIRECTORY -> files.addAll(directoryDump(session, tools, snapshot, request, bytes, t0));
+                try {
+                    switch (format) {
+                        case CUSTOM -> files.add(streamDump(session, tools, snapshot, List.of("-Fc", "-Z0"), "dump.custom",
+                                streamCodec(repository, request), request, bytes, t0));
+                        case PLAIN -> files.add(streamDump(session, tools, snapshot, List.of("-Fp"),
+                                target.database() + "_" + SEED_NAME.format(started) + ".sql",
+                                CodecSpec.of(Compression.GZIP), request, bytes, t0));
+                        case DIRECTORY -> files.addAll(directoryDump(session, tools, snapshot, request, bytes, t0));
+                    }
+                } catch (RuntimeException | IOException e) {
+                    // a failed count (e.g. no SELECT privilege) aborts the snapshot's transaction, so pg_dump fails
+                    // too, later and less clearly: report the count's error
+                    failedCount(counting);
+                    throw e;
                 }
                 phases.put("dump", Duration.ofNanos(System.nanoTime() - tDump));
+                Map<String, Long> counts = awaitCounts(counting);
                 c.commit(); // the snapshot may end now
                 if (globals) {
                     long tg = System.nanoTime();
@@ -176,6 +188,16 @@ public final class PostgresLogicalBackup implements BackupSource {
             throw new BackupFailedException("Logical backup of " + target + " failed: " + e.getMessage()
                     + "; no backup was stored", e);
         }
+    }
+
+    /**
+     * One stream is compressed in one thread unless zstd gets workers: the custom format's single pg_dump stream
+     * then compresses on N threads beside the thread reading pg_dump (same format, any zstd reads it).
+     */
+    private @Nullable CodecSpec streamCodec(Repository repository, BackupRequest request) {
+        CodecSpec spec = repository.codec().spec();
+        int n = jobs > 0 ? jobs : request.effectiveParallelism();
+        return spec.compression() == Compression.ZSTD && spec.workers() == 0 && n > 1 ? spec.withWorkers(n) : null;
     }
 
     private static BackupFile file(String path, StoredObject o) {
@@ -220,68 +242,194 @@ public final class PostgresLogicalBackup implements BackupSource {
         }
     }
 
+    private static CompletableFuture<Map<String, Long>> countRows(Connection c) {
+        CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(PgInfo.exactRowCounts(c));
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "dr4j-row-counts");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static void failedCount(CompletableFuture<Map<String, Long>> counting) throws SQLException {
+        try {
+            counting.get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            awaitCounts(counting);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // still counting: the dump's own error stands
+        }
+    }
+
+    private static Map<String, Long> awaitCounts(CompletableFuture<Map<String, Long>> counting) throws SQLException {
+        try {
+            return counting.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("Logical backup was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException se) {
+                throw se;
+            }
+            throw new BackupFailedException("Counting the rows of the dump's snapshot failed: " + e.getCause(), e.getCause());
+        }
+    }
+
     /**
-     * pg_dump -Fd -j N into a spool directory; a poller uploads every file pg_dump's processes no longer hold open
-     * and deletes it locally, so the spool holds at most the files being written.
+     * pg_dump -Fd -j N into a spool directory. Each data file is compressed and uploaded by one of N threads while
+     * pg_dump is still writing it (read as it grows, finished once no pg_dump process holds it open), and deleted
+     * once stored, so the spool holds at most the files being written and the upload keeps pace with the dump.
+     * {@code toc.dat} (rewritten at the end) goes last, after pg_dump exited.
      */
     private List<BackupFile> directoryDump(BackupSession session, ClientTools tools, String snapshot,
                                            BackupRequest request, AtomicLong bytes, long t0) throws IOException {
         int n = jobs > 0 ? jobs : request.effectiveParallelism();
         Path spool = Files.createTempDirectory(Files.createDirectories(spoolDir), "dr4j-dump-");
         Path out = spool.resolve("dump");
-        List<BackupFile> files = new ArrayList<>();
-        Set<String> uploaded = new HashSet<>();
+        Map<String, Future<BackupFile>> uploads = new LinkedHashMap<>();
+        // zstd compresses each file on a worker thread of its own, beside the thread reading and hashing it
+        CodecSpec spec = session.repository().codec().spec();
+        CodecSpec fileCodec = spec.compression() == Compression.ZSTD && spec.workers() == 0 ? spec.withWorkers(1) : null;
+        AtomicBoolean exited = new AtomicBoolean();
+        AtomicBoolean aborted = new AtomicBoolean();
+        // twice pg_dump's jobs: an upload that caught up with pg_dump waits without using a core, and the next file
+        // must not wait for it
+        ExecutorService pool = Executors.newFixedThreadPool(2 * n, r -> {
+            Thread t = new Thread(r, "dr4j-dump-upload");
+            t.setDaemon(true);
+            return t;
+        });
         try (ToolProcess p = ToolProcess.start(dumpCommand(tools, snapshot,
                 List.of("-Fd", "-Z0", "-j", Integer.toString(n), "-f", out.toString())), target.toolEnvironment(), null)) {
             p.stdin().close();
+            OpenFilesCache open = new OpenFilesCache(p.process().toHandle());
             while (p.process().isAlive()) {
-                uploadClosed(session, p, out, files, uploaded, false, request, bytes, t0);
+                startUploads(session, fileCodec, out, uploads, pool, false, f -> exited.get() || !open.contains(f), aborted,
+                        request, bytes, t0);
+                failFast(uploads);
                 try {
-                    Thread.sleep(200);
+                    Thread.sleep(50);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new BackupFailedException("Logical backup was interrupted", e);
                 }
             }
             p.waitOk(timeout);
-            uploadClosed(session, p, out, files, uploaded, true, request, bytes, t0);
+            exited.set(true);
+            startUploads(session, fileCodec, out, uploads, pool, true, f -> true, aborted, request, bytes, t0);
+            List<BackupFile> files = new ArrayList<>();
+            for (Future<BackupFile> f : uploads.values()) {
+                files.add(result(f));
+            }
+            return files;
         } finally {
+            aborted.set(true);
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             deleteTree(spool);
         }
-        return files;
     }
 
-    private void uploadClosed(BackupSession session, ToolProcess p, Path dir, List<BackupFile> files, Set<String> uploaded,
-                              boolean all, BackupRequest request, AtomicLong bytes, long t0) throws IOException {
+    private void startUploads(BackupSession session, @Nullable CodecSpec fileCodec, Path dir,
+                              Map<String, Future<BackupFile>> uploads, ExecutorService pool, boolean all, Predicate<Path> writerDone, AtomicBoolean aborted,
+                              BackupRequest request, AtomicLong bytes, long t0) throws IOException {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        Set<Path> open = all ? Set.of() : OpenFiles.of(p.process().toHandle());
-        List<Path> ready = new ArrayList<>();
+        List<Path> found = new ArrayList<>();
         try (var s = Files.list(dir)) {
-            s.filter(Files::isRegularFile).forEach(f -> {
-                String name = f.getFileName().toString();
-                // toc.dat is rewritten at the end: only upload it when pg_dump has exited
-                if (!uploaded.contains(name) && (all || (!name.equals("toc.dat") && !open.contains(f.toAbsolutePath())))) {
-                    ready.add(f);
-                }
-            });
+            s.filter(Files::isRegularFile).forEach(found::add);
         }
-        for (Path f : ready) {
+        found.sort(null);
+        for (Path f : found) {
             String name = f.getFileName().toString();
-            long size = Files.size(f);
-            try (InputStream in = Files.newInputStream(f)) {
-                StoredObject o = session.writeFile("dump/" + name, in);
+            // toc.dat is rewritten at the end: only upload it when pg_dump has exited
+            if (uploads.containsKey(name) || (!all && name.equals("toc.dat"))) {
+                continue;
+            }
+            Path abs = f.toAbsolutePath();
+            uploads.put(name, pool.submit(() -> {
+                long started = System.nanoTime();
+                StoredObject o;
+                try (InputStream in = new GrowingFileInputStream(f, () -> writerDone.test(abs), aborted::get);
+                     var sink = fileCodec == null ? session.newFile("dump/" + name) : session.repository()
+                             .newObject(session.dataKey("dump/" + name), WriteOptions.createNew(), fileCodec)) {
+                    byte[] buf = new byte[256 * 1024];
+                    int r;
+                    while ((r = in.read(buf)) > 0) {
+                        sink.write(buf, 0, r);
+                    }
+                    o = sink.commit();
+                }
+                long size = Files.size(f);
                 if (o.size() != size) {
                     throw new BackupFailedException("Dump file " + name + " changed while it was uploaded");
                 }
-                files.add(file("dump/" + name, o));
+                Files.delete(f);
+                log.debug("Dump file {} stored: {} bytes ({} stored) in {} ms, streamed while pg_dump wrote it", name,
+                        size, o.storedSize(), (System.nanoTime() - started) / 1_000_000);
+                long b = bytes.addAndGet(size);
+                request.progress().onProgress(new Progress("backup", "dump", b, -1, 0, -1,
+                        Duration.ofNanos(System.nanoTime() - t0)));
+                return file("dump/" + name, o);
+            }));
+        }
+    }
+
+    private static void failFast(Map<String, Future<BackupFile>> uploads) throws IOException {
+        for (Future<BackupFile> f : uploads.values()) {
+            if (f.isDone()) {
+                result(f);
             }
-            uploaded.add(name);
-            Files.delete(f);
-            long b = bytes.addAndGet(size);
-            request.progress().onProgress(new Progress("backup", "dump", b, -1, uploaded.size(), -1,
-                    Duration.ofNanos(System.nanoTime() - t0)));
+        }
+    }
+
+    private static BackupFile result(Future<BackupFile> f) throws IOException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupFailedException("Logical backup was interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new BackupFailedException("Uploading a dump file failed: " + c, c);
+        }
+    }
+
+    /** {@link OpenFiles} of pg_dump's process tree, re-read at most every 20 ms however many uploads ask. */
+    private static final class OpenFilesCache {
+        private final ProcessHandle root;
+        private Set<Path> open = Set.of();
+        private long readAt;
+
+        OpenFilesCache(ProcessHandle root) {
+            this.root = root;
+        }
+
+        synchronized boolean contains(Path file) {
+            long now = System.nanoTime();
+            if (readAt == 0 || now - readAt > 20_000_000L) {
+                open = OpenFiles.of(root);
+                readAt = System.nanoTime();
+            }
+            return open.contains(file);
         }
     }
 

@@ -190,6 +190,10 @@ public final class WalArchiver implements AutoCloseable {
     private long expected;
     private long lastForceNanos;
 
+    // uploader-only: how long the last uploads (partial or completed segments) took
+    private final long[] recentUploadNanos = new long[8];
+    private int recentUploads;
+
     private @Nullable Thread receiver;
     private @Nullable Thread uploader;
     private @Nullable Thread monitor;
@@ -892,18 +896,25 @@ public final class WalArchiver implements AutoCloseable {
             boolean stopNow = uploaderStop;
             long now = System.nanoTime();
             if (seg != null && seg.written > seg.pushed
-                    && (synchronous || stopNow || urgentPartial || now - lastPartial >= partialIntervalNanos)) {
+                    && (synchronous || stopNow || urgentPartial || partialDue(now, lastPartial))) {
                 urgentPartial = false;
+                long t = System.nanoTime();
                 if (!pushPartial(seg) && stopNow) {
                     return;
                 }
                 lastPartial = System.nanoTime();
+                long took = lastPartial - t;
+                recentUploadNanos[recentUploads++ % recentUploadNanos.length] = took;
+                if (log.isDebugEnabled()) {
+                    log.debug("WAL archiver ({}): partial {} stored up to {} in {} ms", slotName, seg.name,
+                            seg.pushed, took / 1_000_000);
+                }
                 continue;
             }
             if (stopNow || state == State.FAILED) {
                 return;
             }
-            long waitMs = synchronous ? 20 : Math.max(1, Math.min(100, (partialIntervalNanos - (now - lastPartial)) / 1_000_000));
+            long waitMs = synchronous ? 20 : Math.max(1, Math.min(20, (partialIntervalNanos - (now - lastPartial)) / 1_000_000));
             synchronized (uploadSignal) {
                 try {
                     uploadSignal.wait(waitMs);
@@ -913,6 +924,32 @@ public final class WalArchiver implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The partial interval bounds how old the oldest received byte not yet in the repository may get: an upload
+     * starts when that age plus the time an upload takes (the longest of the last eight uploads, partial or
+     * complete: a completed segment's tail waits for its upload too) reaches the interval, so
+     * WAL is stored within about one interval of its arrival rather than an interval plus an upload. At most one
+     * upload per quarter interval; with nothing new, none.
+     */
+    private boolean partialDue(long now, long lastPartial) {
+        if (now - lastPartial < partialIntervalNanos / 4) {
+            return false;
+        }
+        long oldest;
+        synchronized (pending) {
+            long[] first = pending.peekFirst();
+            if (first == null) {
+                return now - lastPartial >= partialIntervalNanos;
+            }
+            oldest = first[1];
+        }
+        long upload = 0;
+        for (long d : recentUploadNanos) {
+            upload = Math.max(upload, d);
+        }
+        return now - oldest + upload >= partialIntervalNanos;
     }
 
     private void signalUploader() {
@@ -927,7 +964,12 @@ public final class WalArchiver implements AutoCloseable {
         int attempts = 0;
         while (true) {
             try {
+                long t = System.nanoTime();
                 WalSegment w = wal.push(r.name, r.path);
+                long took = System.nanoTime() - t;
+                // a completed segment's last bytes wait for this upload as partial data waits for a partial one
+                recentUploadNanos[recentUploads++ % recentUploadNanos.length] = took;
+                log.debug("WAL archiver ({}): segment {} stored in {} ms", slotName, r.name, took / 1_000_000);
                 Files.deleteIfExists(r.path);
                 segmentsArchived.incrementAndGet();
                 lastArchivedSegment = r.name;
