@@ -22,9 +22,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Page checksum throughput: the vectorisable implementation against the byte-by-byte one it replaced, over 32
- * pages (256 KiB, one read chunk of the backup). Run by hand (see docs/benchmarks.md):
- * {@code ./mvnw -B -o -q -pl dr-postgres -am test-compile} then
- * {@code java -cp "dr-postgres/target/test-classes:dr-postgres/target/classes:$(cat cp.txt)" io.dr4j.postgres.bench.PageChecksumBenchmark}.
+ * pages (256 KiB, one read chunk of the backup). Run by hand from the repository root (see docs/benchmarks.md):
+ * <pre>
+ * ./mvnw -B -o -q -pl dr-postgres -am test-compile dependency:build-classpath  *     -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
+ * java -cp "dr-postgres/target/test-classes:dr-postgres/target/classes:$(cat dr-postgres/target/test-cp.txt)"  *     io.dr4j.postgres.bench.PageChecksumBenchmark
+ * </pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
