@@ -17,6 +17,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/dr4j-bench}
 PGBIN=/usr/lib/postgresql/15/bin
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$REPO_ROOT/dr-cli/target/dr.jar
+DR=$REPO_ROOT/dr   # the launcher users run: java -jar dr.jar with the per-command AppCDS archive (DR_CDS=off: without)
 RESULTS=$BENCH_DIR/results.tsv
 
 [ "$(id -u)" = 0 ] || { echo "run as root (the cluster and pgBackRest run as the postgres user)" >&2; exit 2; }
@@ -100,7 +101,7 @@ timed() {  # timed CMD...: runs CMD, its stdout discarded, and prints "<wall> <c
 
 run_dr_backup() {
   rm -rf "$BENCH_DIR/dr-repo"
-  local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" java -jar "$JAR" backup -q --pgdata "$PGDATA" \
+  local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" "$DR" backup -q --pgdata "$PGDATA" \
     --parallel "$PARALLEL")
   echo "$t $(du -sb "$BENCH_DIR/dr-repo" | cut -f1)"
 }
@@ -118,7 +119,7 @@ run_basebackup() {
 }
 run_dr_restore() {
   rm -rf "$BENCH_DIR/dr-restore"; mkdir "$BENCH_DIR/dr-restore"
-  local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" java -jar "$JAR" restore -q --to "$BENCH_DIR/dr-restore" \
+  local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" "$DR" restore -q --to "$BENCH_DIR/dr-restore" \
     --target immediate --parallel "$PARALLEL")
   echo "$t $(du -sb "$BENCH_DIR/dr-restore" | cut -f1)"
 }
@@ -128,7 +129,7 @@ run_pgbr_restore() {
   echo "$t $(du -sb "$BENCH_DIR/pgbr-restore" | cut -f1)"
 }
 run_jvm_start() {  # the fixed cost in every dr4j row: JVM start and CLI initialisation
-  echo "$(timed java -jar "$JAR" --version) 0"
+  echo "$(timed "$DR" --version) 0"
 }
 run_cat() {
   echo "$(timed bash -c 'find "$1" -path "$1/pg_wal" -prune -o -type f -print0 | xargs -0 cat' _ "$PGDATA") 0"
@@ -144,6 +145,10 @@ run_tar_zstd() {
 BACKUPS=(dr_backup pgbr_backup basebackup cat tar_zstd jvm_start)
 RESTORES=(dr_restore pgbr_restore)
 rotate() { local k=$1; shift; local a=("$@") n=$#; for ((i = 0; i < n; i++)); do echo "${a[$(((i + k) % n))]}"; done; }
+
+# Untimed warm-up: the first run of each dr command writes its class-data-sharing archive (as on any machine after
+# dr's first use), and pgBackRest's first backup is not slower or faster for it either way.
+run_dr_backup >/dev/null; run_dr_restore >/dev/null; run_jvm_start >/dev/null
 
 printf 'round\tcontender\tseconds\tcpu_seconds\tbytes\n' > "$RESULTS"
 for ((r = 1; r <= ROUNDS; r++)); do

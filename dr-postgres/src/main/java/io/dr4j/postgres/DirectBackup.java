@@ -93,7 +93,18 @@ final class DirectBackup {
             try {
                 uploader = new FileUploader(session, prior, priorStart, run.startLsn, info.dataChecksums(),
                         progress);
-                copy(dataDir, uploader);
+                uploader.commitAsynchronously(Math.max(2, request.effectiveParallelism()));
+                try {
+                    copy(dataDir, uploader);
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        uploader.awaitCommits(); // let the started commits end before the failure is reported
+                    } catch (IOException | RuntimeException also) {
+                        e.addSuppressed(also);
+                    }
+                    throw e;
+                }
+                uploader.awaitCommits();
                 String stopSql = info.majorVersion() >= 15
                         ? "select lsn::text, labelfile, spcmapfile from pg_backup_stop(false)"
                         : "select lsn::text, labelfile, spcmapfile from pg_stop_backup(false, false)";

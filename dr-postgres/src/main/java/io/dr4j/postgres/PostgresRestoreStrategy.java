@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * Physical restore and point-in-time recovery of a PostgreSQL backup into a new data directory (or, with
  * {@code delta}, into an existing one, fetching only files whose content differs and removing files the backup
  * does not have). Before anything is written it picks the backup for the target and checks every WAL segment from
- * the backup's start to the target is archived. Files are downloaded and decompressed in parallel and fsynced as
- * they are written. Recovery settings go to {@code postgresql.auto.conf} with {@code recovery.signal}; the
+ * the backup's start to the target is archived. Files are downloaded and decompressed in parallel, then fsynced
+ * in one parallel pass. Recovery settings go to {@code postgresql.auto.conf} with {@code recovery.signal}; the
  * {@code restore_command} is a generated script serving WAL from a spool that a {@link WalSpoolFiller} fills ahead
  * of replay. With {@code start}, the server is started and the restore returns once recovery has ended
  * ({@code pg_is_in_recovery()} false).

@@ -40,8 +40,8 @@ import io.dr4j.postgres.backup.ProgressTracker;
 
 /**
  * The download phase of a restore: directories and links first, then files in parallel, each decompressed,
- * verified against its SHA-256, written and fsynced; in delta mode files already matching are kept and files the
- * backup does not have are removed.
+ * verified against its SHA-256 and written, then all of them fsynced in one parallel pass (and their
+ * directories); in delta mode files already matching are kept and files the backup does not have are removed.
  */
 final class RestoreDownload {
     private RestoreDownload() {
@@ -110,6 +110,7 @@ final class RestoreDownload {
             t.setDaemon(true);
             return t;
         });
+        java.util.Queue<Path> written = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (BackupFile f : content) {
@@ -117,11 +118,13 @@ final class RestoreDownload {
                     Path p = local(f.path(), dest, tablespaces);
                     if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
                         writeTablespaceMap(p, tablespaces);
+                        written.add(p);
                     } else if (request.delta() && sameContent(p, f)) {
                         stats.skipped.incrementAndGet();
                         progress.addBytes(f.size());
                     } else {
                         fetch(repository, f, p, progress);
+                        written.add(p);
                         stats.files.incrementAndGet();
                         stats.bytes.addAndGet(f.size());
                     }
@@ -144,10 +147,66 @@ final class RestoreDownload {
                     throw new RestoreFailedException("Restore interrupted", e);
                 }
             }
+            syncAll(pool, written, dest);
         } finally {
             pool.shutdownNow();
         }
         return stats;
+    }
+
+    /**
+     * Makes the restored files durable in one pass after all are written (instead of an fsync right after each
+     * file): the kernel has written most of them back by then, and the fsyncs run on all of the pool's threads.
+     * Then the directories holding them, so that their entries survive a crash too.
+     */
+    private static void syncAll(ExecutorService pool, java.util.Collection<Path> files, Path dest) throws IOException {
+        Set<Path> dirs = new HashSet<>();
+        List<Future<?>> futures = new ArrayList<>();
+        for (Path p : files) {
+            dirs.add(p.getParent());
+            futures.add(pool.submit(() -> {
+                fsync(p, false);
+                return null;
+            }));
+        }
+        waitAll(futures, dest);
+        futures.clear();
+        for (Path d : dirs) {
+            futures.add(pool.submit(() -> {
+                fsync(d, true);
+                return null;
+            }));
+        }
+        waitAll(futures, dest);
+    }
+
+    private static void fsync(Path p, boolean directory) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!directory) {
+                throw new IOException("Could not fsync the restored file " + p + ": " + e.getMessage(), e);
+            }
+            // some file systems cannot open directories for fsync; the files themselves are durable
+        }
+    }
+
+    private static void waitAll(List<Future<?>> futures, Path dest) throws IOException {
+        for (Future<?> fu : futures) {
+            try {
+                fu.get();
+            } catch (ExecutionException e) {
+                futures.forEach(x -> x.cancel(true));
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new RestoreFailedException("Syncing the restored files in " + dest + " failed: " + e.getCause(),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RestoreFailedException("Restore interrupted", e);
+            }
+        }
     }
 
     private static void writeTablespaceMap(Path p, Map<String, Path> tablespaces) throws IOException {
@@ -220,7 +279,6 @@ final class RestoreDownload {
                 }
                 progress.addBytes(n);
             }
-            out.force(true);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

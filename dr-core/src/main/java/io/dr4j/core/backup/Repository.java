@@ -391,12 +391,22 @@ public final class Repository implements AutoCloseable {
             encoder.write(b, off, len);
         }
 
-        public StoredObject commit() throws IOException {
+        /**
+         * Finishes the encoding (the compressor's last frame, the hash) without committing the store's writer: what
+         * {@link #commit()} will return. Lets a caller hand the store's part of the commit (on a file system: the
+         * fsyncs and the rename) to another thread while it encodes the next object. Idempotent.
+         */
+        public StoredObject finish() throws IOException {
             encoder.close();
-            writer.commit();
-            done = true;
             var r = encoder.result();
             return new StoredObject(key, r.sha256(), r.size(), r.storedSize());
+        }
+
+        public StoredObject commit() throws IOException {
+            StoredObject o = finish();
+            writer.commit();
+            done = true;
+            return o;
         }
 
         @Override

@@ -23,6 +23,24 @@ public final class EncodingOutputStream extends OutputStream {
         this.sha256 = newSha256();
     }
 
+    /** Hashing slice: see {@link #hash}. */
+    private static final int HASH_SLICE = 16 * 1024;
+
+    /**
+     * {@code md.update(b, off, len)} in 16 KiB slices. Same digest; but HotSpot only uses the SHA-256 CPU
+     * instructions once the caller of the digest's block loop is C2-compiled, which takes thousands of calls:
+     * with 256 KiB updates a short-lived process (a CLI backup or restore of ~1 GB) hashes most bytes in plain Java,
+     * 2-3× slower (measured: 800 MB in 2.3 s with 256 KiB updates, 0.8-1.2 s with 8-32 KiB ones).
+     */
+    static void hash(MessageDigest md, byte[] b, int off, int len) {
+        while (len > HASH_SLICE) {
+            md.update(b, off, HASH_SLICE);
+            off += HASH_SLICE;
+            len -= HASH_SLICE;
+        }
+        md.update(b, off, len);
+    }
+
     static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -41,7 +59,7 @@ public final class EncodingOutputStream extends OutputStream {
         if (result != null) {
             throw new IOException("Encoder already closed");
         }
-        sha256.update(b, off, len);
+        hash(sha256, b, off, len);
         size += len;
         pipeline.write(b, off, len);
     }

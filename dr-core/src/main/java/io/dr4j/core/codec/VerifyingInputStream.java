@@ -53,7 +53,7 @@ public final class VerifyingInputStream extends FilterInputStream {
             verify();
             return -1;
         }
-        sha256.update(b, off, n);
+        EncodingOutputStream.hash(sha256, b, off, n);
         size += n;
         if (expectedSize >= 0 && size > expectedSize) {
             throw new IntegrityException(object, "Object " + object + " is longer than recorded: expected "
