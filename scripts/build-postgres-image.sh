@@ -72,6 +72,10 @@ done
 cp -L "$busybox" "$root/bin/busybox"
 for applet in sh cat chmod echo id mkdir rm sleep printf grep; do ln -s busybox "$root/bin/$applet"; done
 
+# initdb asks `locale -a` for collations to import; only C and POSIX exist here
+printf '#!/bin/sh\nprintf "C\\nPOSIX\\n"\n' >"$root/bin/locale"
+chmod 755 "$root/bin/locale"
+
 cat >"$root/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
 postgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh
