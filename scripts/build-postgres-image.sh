@@ -54,6 +54,10 @@ for t in "${tools[@]}"; do cp -L "$pg/bin/$t" "$root$pg/bin/$t"; done
 # extensions and encoding conversions; llvmjit (and its bitcode) would pull in libLLVM: JIT stays off
 for so in "$pg"/lib/*.so; do
   case "$(basename "$so")" in llvmjit.so) continue ;; esac
+  if ldd "$so" 2>/dev/null | grep -q 'not found'; then
+    log "leaving out $(basename "$so"): it needs libraries this machine lacks"
+    continue
+  fi
   cp -L "$so" "$root$pg/lib/"
 done
 cp -a "$share" "$root$share"
