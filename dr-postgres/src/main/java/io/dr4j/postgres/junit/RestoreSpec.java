@@ -58,13 +58,17 @@ record RestoreSpec(String repository, @Nullable KeyProvider key, @Nullable Strin
         }
         String database = a.database().isEmpty() ? null : resolve(a.database(), where + "(database)");
         String backup = a.backup().isEmpty() || a.backup().equals("latest") ? null : resolve(a.backup(), where + "(backup)");
-        return new RestoreSpec(repository, key, backup, a.kind(), target(a.targetTime(), a.targetLsn()), database,
+        return new RestoreSpec(repository, key, backup, a.kind(), target(a.targetTime(), a.targetLsn(), a.targetName()), database,
                 resolve(a.user(), where + "(user)"), password, providers, a.lifecycle());
     }
 
-    static RecoveryTarget target(String time, String lsn) {
-        if (!time.isEmpty() && !lsn.isEmpty()) {
-            throw new ConfigurationException("@RestoredDatabase has both targetTime and targetLsn: give one");
+    static RecoveryTarget target(String time, String lsn, String name) {
+        if ((time.isEmpty() ? 0 : 1) + (lsn.isEmpty() ? 0 : 1) + (name.isEmpty() ? 0 : 1) > 1) {
+            throw new ConfigurationException("@RestoredDatabase has more than one of targetTime, targetLsn and "
+                    + "targetName: give one");
+        }
+        if (!name.isEmpty()) {
+            return RecoveryTarget.name(resolve(name, "@RestoredDatabase(targetName)"));
         }
         if (!time.isEmpty()) {
             String t = resolve(time, "@RestoredDatabase(targetTime)");

@@ -47,6 +47,9 @@ public @interface RestoredDatabase {
     /** Point-in-time recovery target (WAL location, e.g. {@code 0/3000060}); physical backups only. */
     String targetLsn() default "";
 
+    /** Point-in-time recovery target: a restore point made with {@code pg_create_restore_point}; physical only. */
+    String targetName() default "";
+
     /**
      * The database the test gets: for a logical backup, the name it is restored as (default: the dumped database's
      * name); for a physical one, the database to connect to (default {@code postgres}).

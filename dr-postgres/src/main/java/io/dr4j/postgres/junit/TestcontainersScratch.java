@@ -107,9 +107,13 @@ public final class TestcontainersScratch implements ScratchProvider {
 
     @Override
     public ScratchServer start(int major) {
-        if (!DockerClientFactory.instance().isDockerAvailable()) {
-            throw new Unavailable("Testcontainers found no Docker engine (set DOCKER_HOST, e.g. "
-                    + "DOCKER_HOST=unix:///var/run/docker.sock, or start one)", null);
+        try {
+            DockerClientFactory.instance().client();
+        } catch (RuntimeException e) {
+            String host = System.getenv("DOCKER_HOST");
+            throw new Unavailable("Testcontainers found no Docker engine (" + e.getMessage() + "; DOCKER_HOST is "
+                    + (host == null ? "not set" : host) + "): start one, or point DOCKER_HOST at it, e.g. "
+                    + "DOCKER_HOST=unix:///var/run/docker.sock", e);
         }
         PostgreSQLContainer c = factory.get();
         String what = description.equals("container") ? "container " + c.getDockerImageName() : description;

@@ -298,6 +298,19 @@ class PostgresRestoreExtensionIT {
     }
 
     @Test
+    void twoTargetsAreRefused() {
+        assertThat(failureOf(run(TwoTargets.class))).contains("more than one of targetTime, targetLsn and targetName");
+    }
+
+    static class TwoTargets {
+        @Test
+        void restore(@RestoredDatabase(repository = "${" + REPO + "}", targetName = "before_accident",
+                targetLsn = "0/3000060") RestoredPostgres db) {
+            throw new AssertionError("not reached: " + db);
+        }
+    }
+
+    @Test
     void aTargetOnALogicalDumpIsRefused() {
         assertThat(failureOf(run(TargetOnLogical.class))).contains("is a logical dump", "no point in time");
     }
