@@ -72,20 +72,10 @@ final class BackupCommand implements Callable<Integer> {
         String systemId = source.systemId();
         try (DisasterRecovery dr = cli.disasterRecovery(); Repository repo = dr.openRepository(systemId, "postgresql")) {
             cli.info("Backing up (" + t.id() + ") into " + repo.target().location() + " ...");
-            // what monitoring reads: a failed backup has no manifest, its reason is kept here
-            io.dr4j.core.monitor.BackupStatusRecorder status = new io.dr4j.core.monitor.BackupStatusRecorder(repo.target());
-            java.time.Instant started = java.time.Instant.now();
-            String pendingId = io.dr4j.core.backup.BackupId.generate(started, t);
-            status.started(pendingId, t);
-            BackupResult r;
-            try {
-                r = source.backup(repo, BackupRequest.of(t).withParallelism(parallel).withLabels(labels)
-                        .withProgress(cli.progress()));
-            } catch (RuntimeException e) {
-                status.failed(pendingId, t, started, String.valueOf(e.getMessage()));
-                throw e;
-            }
-            status.succeeded(r.manifest());
+            // the attempt and a failure's reason reach status/last-backup.json through the repository's listeners
+            // (Cli#disasterRecovery), as in any embedding application
+            BackupResult r = source.backup(repo, BackupRequest.of(t).withParallelism(parallel).withLabels(labels)
+                    .withProgress(cli.progress()));
             if (cli.json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("id", r.id());

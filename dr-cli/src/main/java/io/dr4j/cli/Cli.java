@@ -105,7 +105,8 @@ public final class Cli {
         java.util.List<URI> locations = repositoryLocations();
         URI location = locations.size() == 1 ? locations.get(0)
                 : URI.create("mirror:" + String.join(",", locations.stream().map(URI::toString).toList()));
-        return DisasterRecovery.configure().config(config()).repository(location).load();
+        // every backup attempt (and a failure's reason) goes to status/last-backup.json, for `dr health` and monitors
+        return DisasterRecovery.configure().config(config()).repository(location).recordBackupStatus(true).load();
     }
 
     /** Opens the existing repository. */

@@ -47,6 +47,17 @@ class CliPostgresIT {
             CliTest.Run logical = CliTest.dr(env, "backup", "--type", "logical", "--format", "custom");
             assertThat(logical.code()).as(logical.err()).isZero();
 
+            // every attempt reaches status/last-backup.json through the repository's listeners (the library's
+            // wiring, no CLI special case), a failure with its reason
+            Path status = dir.resolve("repo").resolve("status").resolve("last-backup.json");
+            assertThat(Json.mapper().readTree(status.toFile()).get("outcome").asText()).isEqualTo("succeeded");
+            CliTest.Run direct = CliTest.dr(env, "backup", "--mode", "direct");
+            assertThat(direct.code()).isEqualTo(ExitCode.FAILED);
+            JsonNode failed = Json.mapper().readTree(status.toFile());
+            assertThat(failed.get("outcome").asText()).isEqualTo("failed");
+            assertThat(failed.get("reason").asText()).startsWith("Direct mode needs the data directory");
+            assertThat(failed.get("consecutiveFailures").asInt()).isEqualTo(1);
+
             CliTest.Run list = CliTest.dr(env, "list");
             assertThat(list.out()).contains(id).contains("logical");
             assertThat(CliTest.dr(env, "info", id).out()).contains("startLsn");

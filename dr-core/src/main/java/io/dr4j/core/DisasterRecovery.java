@@ -12,6 +12,7 @@ import io.dr4j.core.codec.CodecSpec;
 import io.dr4j.core.codec.Compression;
 import io.dr4j.core.codec.ObjectEncryption;
 import io.dr4j.core.config.ProviderConfig;
+import io.dr4j.core.events.DrEventListener;
 import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.BackupTargets;
 
@@ -73,8 +74,31 @@ public final class DisasterRecovery implements AutoCloseable {
         private ProviderConfig config = ProviderConfig.from(new Properties(), System.getenv());
         private @Nullable CodecSpec codec;
         private @Nullable ObjectEncryption encryption;
+        private final List<DrEventListener> listeners = new ArrayList<>();
+        private boolean recordBackupStatus;
 
         private Configuration() {
+        }
+
+        /**
+         * A listener for the events of every repository opened through this instance (backups, restores,
+         * verification, expiry, WAL archiving), e.g. {@code io.dr4j.core.metrics.DrMetrics}. Repeatable; a listener
+         * that throws never fails the work.
+         */
+        public Configuration listener(DrEventListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Records each backup attempt in {@code status/last-backup.json} of the target
+         * ({@link io.dr4j.core.monitor.BackupStatusRecorder}), where the backup monitor finds the reason of a failed
+         * backup. Off by default; also on when {@code dr.monitor.record-status} ({@code DR_MONITOR_RECORD_STATUS}) is
+         * {@code true}.
+         */
+        public Configuration recordBackupStatus(boolean record) {
+            this.recordBackupStatus = record;
+            return this;
         }
 
         /** The repository location: {@code file:/var/backups/db}, {@code s3://bucket/prefix}, {@code gs://bucket/prefix}, or a path. */
@@ -148,7 +172,12 @@ public final class DisasterRecovery implements AutoCloseable {
                 throw new ConfigurationException(problems, null);
             }
             BackupTarget t = target != null ? target : BackupTargets.open(location, config);
-            return new DisasterRecovery(t, new RepositoryOptions(spec, enc), config);
+            List<DrEventListener> all = new ArrayList<>();
+            if (recordBackupStatus || Boolean.parseBoolean(config.get("dr.monitor.record-status", "false"))) {
+                all.add(new io.dr4j.core.monitor.BackupStatusRecorder(t));
+            }
+            all.addAll(listeners);
+            return new DisasterRecovery(t, new RepositoryOptions(spec, enc, all), config);
         }
 
         /**

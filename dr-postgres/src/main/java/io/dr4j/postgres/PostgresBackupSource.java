@@ -96,6 +96,11 @@ public final class PostgresBackupSource implements BackupSource {
 
     @Override
     public BackupResult backup(Repository repository, BackupRequest request) {
+        // reports the outcome (with a failure's reason) to the repository's event listeners
+        return repository.events().observeBackup(request.type(), () -> takeBackup(repository, request));
+    }
+
+    private BackupResult takeBackup(Repository repository, BackupRequest request) {
         Objects.requireNonNull(repository, "repository");
         Instant started = Instant.now();
         Map<String, Duration> phases = new LinkedHashMap<>();

@@ -85,6 +85,11 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
 
     @Override
     public RestoreResult restore(Repository repository, RestoreRequest request) {
+        // reports the outcome (duration, a failure's reason) to the repository's event listeners
+        return repository.events().observeRestore(id(), request.backupId(), () -> doRestore(repository, request));
+    }
+
+    private RestoreResult doRestore(Repository repository, RestoreRequest request) {
         Objects.requireNonNull(repository, "repository");
         Instant t0 = Instant.now();
         Map<String, Duration> phases = new LinkedHashMap<>();

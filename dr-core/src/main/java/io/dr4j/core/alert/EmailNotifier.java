@@ -26,9 +26,46 @@ import org.jspecify.annotations.Nullable;
  * Sends alerts as plain-text e-mail over SMTP (Eclipse Angus Mail). Needs {@code org.eclipse.angus:angus-mail} on
  * the class path (an optional dependency of dr-core). Subject: {@code [dr4j CRITICAL] <title>} (or
  * {@code [dr4j RESOLVED] <title>}); body: the message, then the fields, one per line. The password is a secret.
+ *
+ * <p>Transport security ({@link Security}): STARTTLS, required (the default, port 587), implicit TLS (SMTPS, port
+ * 465), or none (a local relay only). The server's certificate is always verified, chain and host name, against the
+ * JDK's trusted CAs or, for a private CA or a self-signed server, the channel's own {@link Builder#trustStore
+ * trust store}; this setting is per channel, nothing JVM-wide changes.
  */
 public final class EmailNotifier implements Notifier {
+    /** How the connection to the SMTP server is protected. */
+    public enum Security {
+        /** Plain connection upgraded with STARTTLS; refused when the server does not offer it. Default port 587. */
+        STARTTLS(587),
+        /** TLS from the first byte (SMTPS, "implicit TLS"). Default port 465. */
+        SMTPS(465),
+        /** No encryption: only for a relay on the same host or network. Default port 25. */
+        NONE(25);
+
+        private final int defaultPort;
+
+        Security(int defaultPort) {
+            this.defaultPort = defaultPort;
+        }
+
+        public int defaultPort() {
+            return defaultPort;
+        }
+
+        public static Security parse(String s) {
+            for (Security v : values()) {
+                if (v.name().equalsIgnoreCase(s.strip())) {
+                    return v;
+                }
+            }
+            throw new ConfigurationException("Unknown SMTP security '" + s + "': use starttls, smtps or none");
+        }
+    }
+
     private final String host;
+    private final int port;
+    private final Security security;
+    private final String protocol;
     private final Session session;
     private final InternetAddress from;
     private final InternetAddress[] to;
@@ -48,24 +85,51 @@ public final class EmailNotifier implements Notifier {
         if (b.username != null && b.password == null) {
             problems.add("E-mail channel has a user name but no password: set dr.alert.email.password");
         }
+        if (b.username == null && b.password != null) {
+            problems.add("E-mail channel has a password but no user name: set dr.alert.email.username");
+        }
+        if (b.trustStore != null && !java.nio.file.Files.isReadable(b.trustStore)) {
+            problems.add("E-mail channel trust store " + b.trustStore + " does not exist or is not readable: "
+                    + "check dr.alert.email.truststore");
+        }
+        if (b.trustStore != null && b.security == Security.NONE) {
+            problems.add("E-mail channel has a trust store but security none: set dr.alert.email.security to "
+                    + "starttls or smtps");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems, null);
         }
         this.host = b.host;
+        this.security = b.security;
+        this.port = b.port > 0 ? b.port : b.security.defaultPort();
+        this.protocol = b.security == Security.SMTPS ? "smtps" : "smtp";
         this.retry = b.retry;
         this.from = address(b.from, "dr.alert.email.from");
         this.to = b.to.stream().map(a -> address(a, "dr.alert.email.to")).toArray(InternetAddress[]::new);
+        String m = "mail." + protocol + ".";
         Properties p = new Properties();
-        p.put("mail.smtp.host", b.host);
-        p.put("mail.smtp.port", Integer.toString(b.port));
-        p.put("mail.smtp.connectiontimeout", Long.toString(b.timeout.toMillis()));
-        p.put("mail.smtp.timeout", Long.toString(b.timeout.toMillis()));
-        p.put("mail.smtp.writetimeout", Long.toString(b.timeout.toMillis()));
-        p.put("mail.smtp.starttls.enable", Boolean.toString(b.startTls));
-        p.put("mail.smtp.starttls.required", Boolean.toString(b.startTls));
+        p.put("mail.transport.protocol", protocol);
+        p.put(m + "host", b.host);
+        p.put(m + "port", Integer.toString(port));
+        p.put(m + "connectiontimeout", Long.toString(b.timeout.toMillis()));
+        p.put(m + "timeout", Long.toString(b.timeout.toMillis()));
+        p.put(m + "writetimeout", Long.toString(b.timeout.toMillis()));
+        boolean startTls = b.security == Security.STARTTLS;
+        p.put(m + "starttls.enable", Boolean.toString(startTls));
+        p.put(m + "starttls.required", Boolean.toString(startTls));
+        if (b.security != Security.NONE) {
+            p.put(m + "ssl.checkserveridentity", Boolean.toString(b.verifyHostname));
+            if (b.trustStore != null) {
+                p.put(m + "ssl.socketFactory", SmtpTrust.socketFactory(b.trustStore, b.trustStorePassword));
+                // Angus retries a failed connection with the JDK's default factory unless told not to: the channel's
+                // trust (and the real reason of a failure) must be the only one
+                p.put(m + "socketFactory.fallback", "false");
+                p.put(m + "ssl.socketFactory.fallback", "false");
+            }
+        }
         Authenticator auth = null;
         if (b.username != null) {
-            p.put("mail.smtp.auth", "true");
+            p.put(m + "auth", "true");
             String user = b.username;
             Secret password = b.password;
             auth = new Authenticator() {
@@ -96,6 +160,14 @@ public final class EmailNotifier implements Notifier {
         return "email:" + host;
     }
 
+    public Security security() {
+        return security;
+    }
+
+    public int port() {
+        return port;
+    }
+
     @Override
     public void notify(Alert alert) {
         Delivery.withRetries(name(), retry, alert, () -> {
@@ -107,13 +179,13 @@ public final class EmailNotifier implements Notifier {
             m.setText(body(alert), "UTF-8");
             m.setSentDate(java.util.Date.from(alert.at()));
             m.setHeader("X-Dr4j-Dedup-Key", alert.dedupKey());
-            try {
-                Transport.send(m);
+            try (Transport t = session.getTransport(protocol)) {
+                t.connect();
+                t.sendMessage(m, m.getAllRecipients());
             } catch (jakarta.mail.AuthenticationFailedException e) {
                 throw new Delivery.Permanent("SMTP authentication failed: check dr.alert.email.username and password");
             } catch (MessagingException e) {
-                throw new Delivery.Transient("SMTP: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage().strip()));
+                throw SmtpTrust.classify(e, host + ":" + port, security);
             }
         });
     }
@@ -137,10 +209,13 @@ public final class EmailNotifier implements Notifier {
     /** Builds an {@link EmailNotifier}. */
     public static final class Builder {
         private @Nullable String host;
-        private int port = 587;
+        private int port;
+        private Security security = Security.STARTTLS;
+        private java.nio.file.@Nullable Path trustStore;
+        private @Nullable Secret trustStorePassword;
+        private boolean verifyHostname = true;
         private @Nullable String username;
         private @Nullable Secret password;
-        private boolean startTls = true;
         private @Nullable String from;
         private List<String> to = List.of();
         private RetryPolicy retry = RetryPolicy.DEFAULT;
@@ -154,8 +229,35 @@ public final class EmailNotifier implements Notifier {
             return this;
         }
 
+        /** The port; default by {@link Security}: 587 (STARTTLS), 465 (SMTPS), 25 (none). */
         public Builder smtpPort(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** How the connection is protected (default STARTTLS, required). */
+        public Builder security(Security security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /**
+         * Certificates to trust for this channel instead of the JDK's CAs: a PKCS#12 or JKS key store (with its
+         * password, or null when it has none), or PEM/DER certificate files ({@code .pem}, {@code .crt},
+         * {@code .cer}). For a private CA or a test server's self-signed certificate.
+         */
+        public Builder trustStore(java.nio.file.Path file, @Nullable Secret password) {
+            this.trustStore = Objects.requireNonNull(file, "file");
+            this.trustStorePassword = password;
+            return this;
+        }
+
+        /**
+         * Whether the certificate must name the host connected to (default true). Turn off only for a test server
+         * whose certificate names no host; the chain is still verified.
+         */
+        public Builder verifyHostname(boolean verify) {
+            this.verifyHostname = verify;
             return this;
         }
 
@@ -166,9 +268,9 @@ public final class EmailNotifier implements Notifier {
             return this;
         }
 
-        /** Require STARTTLS (default true); turn off only for a local relay. */
+        /** Require STARTTLS (default true); false means no encryption ({@link Security#NONE}), for a local relay. */
         public Builder startTls(boolean startTls) {
-            this.startTls = startTls;
+            this.security = startTls ? Security.STARTTLS : Security.NONE;
             return this;
         }
 

@@ -25,7 +25,7 @@ public final class Notifiers {
     private static final String[] PAGERDUTY = {"routing-key", "endpoint", "label", "min-severity"};
     private static final String[] WEBHOOK = {"url", "hmac-secret", "label", "min-severity"};
     private static final String[] EMAIL = {"smtp-host", "smtp-port", "username", "password", "from", "to",
-            "starttls", "min-severity"};
+            "starttls", "security", "truststore", "truststore-password", "verify-hostname", "min-severity"};
     private static final String[] SMS = {"webhook-url", "token", "to", "max-length", "label", "min-severity"};
 
     private Notifiers() {
@@ -104,11 +104,21 @@ public final class Notifiers {
                     + ProviderConfig.keyToEnv(ec.namespace() + "." + k)));
             if (missing.isEmpty()) {
                 requireMailLibrary();
-                EmailNotifier.Builder eb = EmailNotifier.builder().smtpHost(ec.require("smtp-host"))
-                        .smtpPort(ec.getInt("smtp-port", 587)).startTls(ec.getBoolean("starttls", true))
+                EmailNotifier.Security security = ec.get("security").map(EmailNotifier.Security::parse)
+                        .orElse(ec.getBoolean("starttls", true) ? EmailNotifier.Security.STARTTLS
+                                : EmailNotifier.Security.NONE);
+                EmailNotifier.Builder eb = EmailNotifier.builder().smtpHost(ec.require("smtp-host")).security(security)
+                        .smtpPort(ec.getInt("smtp-port", security.defaultPort()))
+                        .verifyHostname(ec.getBoolean("verify-hostname", true))
                         .from(ec.require("from")).to(split(ec.require("to"))).retry(retry);
                 ec.get("username").ifPresent(u -> eb.credentials(u, ec.secret("password").orElseThrow()));
-                b.route(eb.build(), min);
+                ec.get("truststore").ifPresent(t -> eb.trustStore(java.nio.file.Path.of(t),
+                        ec.secret("truststore-password").orElse(null)));
+                try {
+                    b.route(eb.build(), min);
+                } catch (ConfigurationException e) {
+                    problems.addAll(e.problems());
+                }
             }
         }
         c = alert.scope("sms");

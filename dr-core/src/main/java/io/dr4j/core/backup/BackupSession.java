@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.dr4j.core.internal.events.BackupAttempts;
 import io.dr4j.core.internal.json.Json;
 import io.dr4j.core.storage.ObjectKeys;
 import io.dr4j.core.storage.StorageException;
@@ -25,11 +26,15 @@ public final class BackupSession implements AutoCloseable {
     private final String id;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final RepositoryLock lock;
+    private final java.time.Instant startedAt;
+    private final long startNanos = System.nanoTime();
 
     BackupSession(Repository repository, String id, RepositoryLock lock) {
         this.repository = repository;
         this.id = BackupId.validate(id);
         this.lock = lock;
+        this.startedAt = repository.events().clock().instant();
+        BackupAttempts.started(repository.events(), this.id, startedAt);
     }
 
     public String id() {
@@ -75,6 +80,7 @@ public final class BackupSession implements AutoCloseable {
         lock.close();
         log.info("Backup {} complete: {} files, {} bytes ({} stored)", id, manifest.files().size(), manifest.size(),
                 manifest.storedSize());
+        BackupAttempts.committed(repository.events(), manifest);
         return manifest;
     }
 
@@ -89,6 +95,7 @@ public final class BackupSession implements AutoCloseable {
                         id, e.getMessage());
             } finally {
                 lock.close();
+                BackupAttempts.aborted(repository.events(), id, startedAt, startNanos);
             }
         }
     }

@@ -17,6 +17,8 @@ import io.dr4j.core.codec.KeyProvider;
 import io.dr4j.core.codec.ObjectEncryption;
 import io.dr4j.core.codec.ObjectFormat;
 import io.dr4j.core.codec.WrongKeyException;
+import io.dr4j.core.events.DrEventListener;
+import io.dr4j.core.events.DrEvents;
 import io.dr4j.core.internal.json.Json;
 import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.ObjectAlreadyExistsException;
@@ -41,11 +43,14 @@ public final class Repository implements AutoCloseable {
     private final Codec codec;
     private final Catalog catalog;
     private final WalArchive wal;
+    private final DrEvents events;
 
-    private Repository(BackupTarget target, RepositoryDescriptor descriptor, Codec codec) {
+    private Repository(BackupTarget target, RepositoryDescriptor descriptor, Codec codec,
+                       java.util.List<DrEventListener> listeners) {
         this.target = target;
         this.descriptor = descriptor;
         this.codec = codec;
+        this.events = new DrEvents(descriptor.systemId(), listeners);
         this.catalog = new Catalog(this);
         this.wal = new WalArchive(this);
     }
@@ -73,7 +78,7 @@ public final class Repository implements AutoCloseable {
             repo.checkSystem(systemId);
             return repo;
         }
-        return new Repository(target, d, new Codec(options.codec(), options.encryption()));
+        return new Repository(target, d, new Codec(options.codec(), options.encryption()), options.listeners());
     }
 
     /**
@@ -111,7 +116,7 @@ public final class Repository implements AutoCloseable {
                     + "configured. Its objects would be written in the clear: remove the key setting, or use a new, "
                     + "encrypted repository at another location");
         }
-        return new Repository(target, d, new Codec(options.codec(), encryption));
+        return new Repository(target, d, new Codec(options.codec(), encryption), options.listeners());
     }
 
     /**
@@ -192,6 +197,14 @@ public final class Repository implements AutoCloseable {
 
     public WalArchive wal() {
         return wal;
+    }
+
+    /**
+     * The repository's event listeners and the way library code reports to them (backups, restores, verification,
+     * expiry, WAL archiving).
+     */
+    public DrEvents events() {
+        return events;
     }
 
     /** The key an object written now under {@code baseKey} gets (the format extension appended). */

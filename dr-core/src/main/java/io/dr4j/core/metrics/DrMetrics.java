@@ -10,10 +10,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.dr4j.core.backup.BackupManifest;
 import io.dr4j.core.backup.Repository;
+import io.dr4j.core.events.DrEvent;
+import io.dr4j.core.events.DrEventListener;
+import io.dr4j.core.events.DrEvents;
 import io.dr4j.core.health.HealthResult;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -25,14 +29,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * dr4j's meters for one system (tag {@code system}). Needs {@code io.micrometer:micrometer-core} (an optional
- * dependency of dr-core). Bind it to a registry, then record what happens:
+ * dependency of dr-core). Bind it to a registry and register it as a {@link DrEventListener} of the repository: it
+ * then records every backup, restore, verification, expiry and WAL upload the library does:
  *
  * <pre>{@code
  * DrMetrics metrics = new DrMetrics("db-prod");
  * metrics.bindTo(registry);
- * metrics.backupSucceeded(manifest);            // after each backup
- * metrics.refresh(repository);                  // e.g. from the monitor's schedule: age and last success
+ * DisasterRecovery dr = DisasterRecovery.configure().repository("s3://bucket/db").listener(metrics).load();
+ * metrics.refresh(repository);                  // after a restart: age and last success from the catalog
  * }</pre>
+ *
+ * The record methods ({@link #backupSucceeded}, ...) remain for code that reports by hand.
  *
  * <table>
  *   <caption>Meters</caption>
@@ -47,9 +54,13 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>dr4j.verification.duration</td><td>timer</td><td>result</td></tr>
  *   <tr><td>dr4j.restore.duration</td><td>timer</td><td>outcome</td></tr>
  *   <tr><td>dr4j.check.status</td><td>gauge (0 UP, 1 DEGRADED, 2 DOWN)</td><td>check</td></tr>
+ *   <tr><td>dr4j.wal.archived</td><td>counter (WAL uploads)</td><td>partial (true/false)</td></tr>
+ *   <tr><td>dr4j.expiry.backups</td><td>counter (backups deleted by expiry)</td><td></td></tr>
+ *   <tr><td>dr4j.expiry.freed</td><td>counter (stored bytes freed by expiry)</td><td></td></tr>
+ *   <tr><td>dr4j.events.listener.failures</td><td>function counter (listener calls that threw, process-wide)</td><td></td></tr>
  * </table>
  */
-public final class DrMetrics implements MeterBinder {
+public final class DrMetrics implements MeterBinder, DrEventListener {
     private final String system;
     private final Clock clock;
     private final AtomicReference<@Nullable Instant> lastSuccess = new AtomicReference<>();
@@ -81,6 +92,33 @@ public final class DrMetrics implements MeterBinder {
         Gauge.builder("dr4j.wal.archive.lag.bytes", this, m -> m.walLagBytes).tags(t).baseUnit("bytes")
                 .description("WAL bytes written by the server but not archived").register(registry);
         checkStatus.keySet().forEach(this::registerCheck);
+        FunctionCounter.builder("dr4j.events.listener.failures", DrEvents.class, c -> DrEvents.totalListenerFailures())
+                .description("Event listener calls that threw (the work went on)").register(registry);
+    }
+
+    /** Records a library event (see the class comment); unbound, it throws (and the event source counts that). */
+    @Override
+    public void onEvent(DrEvent event) {
+        if (event instanceof DrEvent.BackupCompleted e) {
+            backupSucceeded(e.manifest());
+        } else if (event instanceof DrEvent.BackupFailed e) {
+            backupFailed(e.type(), e.duration());
+        } else if (event instanceof DrEvent.RestoreCompleted e) {
+            restore(true, e.duration());
+        } else if (event instanceof DrEvent.RestoreFailed e) {
+            restore(false, e.duration());
+        } else if (event instanceof DrEvent.VerificationCompleted e) {
+            verification(e.passed(), e.record().duration());
+        } else if (event instanceof DrEvent.ExpiryCompleted e) {
+            Counter.builder("dr4j.expiry.backups").tags("system", system).register(registry())
+                    .increment(e.report().deletedBackups().size());
+            Counter.builder("dr4j.expiry.freed").tags("system", system).baseUnit("bytes").register(registry())
+                    .increment(e.report().bytesFreed());
+        } else if (event instanceof DrEvent.WalArchived e) {
+            Counter.builder("dr4j.wal.archived").tags("system", system, "partial", Boolean.toString(e.partial()))
+                    .register(registry()).increment();
+            walArchived(e.at(), e.lagBytes());
+        }
     }
 
     private MeterRegistry registry() {

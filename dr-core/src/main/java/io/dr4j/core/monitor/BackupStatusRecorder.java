@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import io.dr4j.core.backup.BackupManifest;
 import io.dr4j.core.backup.BackupType;
+import io.dr4j.core.events.DrEvent;
+import io.dr4j.core.events.DrEventListener;
 import io.dr4j.core.internal.json.Json;
 import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.ObjectNotFoundException;
@@ -20,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What backup code calls to record each attempt in {@code status/last-backup.json} of the repository's target, so
+ * A {@link DrEventListener} (register it on the repository, or {@code DisasterRecovery.configure()
+ * .recordBackupStatus(true)}) and what backup code may call directly, to record each attempt in {@code status/last-backup.json} of the repository's target, so
  * the monitor can report a failed backup with its reason (a failed backup has no manifest):
  *
  * <pre>{@code
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Recording never fails the backup: a status that cannot be written is logged and skipped. The file is plain JSON
  * (not encoded) so monitoring tools can read it; reasons must not contain secrets (dr4j messages never do).
  */
-public final class BackupStatusRecorder {
+public final class BackupStatusRecorder implements DrEventListener {
     /** The status object's key in the repository's target. */
     public static final String KEY = "status/last-backup.json";
     private static final Logger log = LoggerFactory.getLogger(BackupStatusRecorder.class);
@@ -51,10 +54,29 @@ public final class BackupStatusRecorder {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * Records backup events of the repository ({@link DrEvent.BackupStarted}, {@link DrEvent.BackupCompleted},
+     * {@link DrEvent.BackupFailed}); other events are ignored. Never throws for a status it cannot write.
+     */
+    @Override
+    public void onEvent(DrEvent event) {
+        if (event instanceof DrEvent.BackupStarted e) {
+            started(e.backupId(), e.type(), e.at());
+        } else if (event instanceof DrEvent.BackupCompleted e) {
+            succeeded(e.manifest());
+        } else if (event instanceof DrEvent.BackupFailed e) {
+            failed(e.backupId(), e.type(), e.startedAt(), e.reason());
+        }
+    }
+
     /** A backup attempt started now. */
     public void started(String backupId, BackupType type) {
+        started(backupId, type.id(), clock.instant());
+    }
+
+    private void started(String backupId, String type, Instant at) {
         Optional<BackupStatus> prev = readQuietly();
-        write(new BackupStatus(backupId, type.id(), BackupStatus.RUNNING, clock.instant(), null, null,
+        write(new BackupStatus(backupId, type, BackupStatus.RUNNING, at, null, null,
                 prev.map(BackupStatus::lastSuccessId).orElse(null), prev.map(BackupStatus::lastSuccessAt).orElse(null),
                 prev.map(BackupStatus::consecutiveFailures).orElse(0)));
     }
@@ -67,12 +89,16 @@ public final class BackupStatusRecorder {
 
     /** A backup attempt failed with {@code reason} (an error message). */
     public void failed(String backupId, BackupType type, Instant startedAt, String reason) {
+        failed(backupId, type.id(), startedAt, reason);
+    }
+
+    private void failed(String backupId, String type, Instant startedAt, String reason) {
         Optional<BackupStatus> prev = readQuietly();
         String r = reason == null || reason.isBlank() ? "unknown error" : reason.strip();
         if (r.length() > MAX_REASON) {
             r = r.substring(0, MAX_REASON) + "...";
         }
-        write(new BackupStatus(backupId, type.id(), BackupStatus.FAILED, startedAt, clock.instant(), r,
+        write(new BackupStatus(backupId, type, BackupStatus.FAILED, startedAt, clock.instant(), r,
                 prev.map(BackupStatus::lastSuccessId).orElse(null), prev.map(BackupStatus::lastSuccessAt).orElse(null),
                 prev.map(BackupStatus::consecutiveFailures).orElse(0) + 1));
     }

@@ -103,6 +103,11 @@ public final class PostgresLogicalBackup implements BackupSource {
 
     @Override
     public BackupResult backup(Repository repository, BackupRequest request) {
+        // reports the outcome (with a failure's reason) to the repository's event listeners
+        return repository.events().observeBackup(request.type(), () -> takeBackup(repository, request));
+    }
+
+    private BackupResult takeBackup(Repository repository, BackupRequest request) {
         long t0 = System.nanoTime();
         Instant started = Instant.now();
         Map<String, Duration> phases = new LinkedHashMap<>();

@@ -67,6 +67,11 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
 
     @Override
     public RestoreResult restore(Repository repository, RestoreRequest request) {
+        // reports the outcome (duration, a failure's reason) to the repository's event listeners
+        return repository.events().observeRestore(id(), request.backupId(), () -> doRestore(repository, request));
+    }
+
+    private RestoreResult doRestore(Repository repository, RestoreRequest request) {
         long t0 = System.nanoTime();
         Map<String, Duration> phases = new LinkedHashMap<>();
         BackupManifest m = request.backupId() != null ? repository.catalog().get(request.backupId())

@@ -463,6 +463,7 @@ public final class WalArchiver implements AutoCloseable {
                     segmentsArchived.incrementAndGet();
                     lastArchivedSegment = name;
                     log.info("WAL archiver ({}): stored {} left in the spool by an earlier run", slotName, name);
+                    repository.events().walArchived(name, false, -1);
                     safe(() -> listener.onSegmentArchived(w));
                     break;
                 } catch (WalConflictException e) {
@@ -931,6 +932,7 @@ public final class WalArchiver implements AutoCloseable {
                 segmentsArchived.incrementAndGet();
                 lastArchivedSegment = r.name;
                 advanceArchived(r.end);
+                repository.events().walArchived(r.name, false, status().lagBytes());
                 safe(() -> listener.onSegmentArchived(w));
                 return true;
             } catch (WalConflictException e) {
@@ -966,6 +968,7 @@ public final class WalArchiver implements AutoCloseable {
         seg.pushed = Math.max(seg.pushed, len);
         partialsArchived.incrementAndGet();
         advanceArchived(seg.start + len);
+        repository.events().walArchived(seg.name, true, status().lagBytes());
         safe(() -> listener.onPartialArchived(seg.name, len));
         return true;
     }

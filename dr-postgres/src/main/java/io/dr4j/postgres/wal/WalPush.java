@@ -64,7 +64,9 @@ public final class WalPush {
         if (name.endsWith(".partial") && WalArchive.isSegmentName(name.substring(0, name.length() - ".partial".length()))) {
             String seg = name.substring(0, name.length() - ".partial".length());
             try (InputStream in = Files.newInputStream(walFile)) {
-                return new Result(Outcome.ARCHIVED_PARTIAL, name, wal.pushPartial(seg, in));
+                Result r = new Result(Outcome.ARCHIVED_PARTIAL, name, wal.pushPartial(seg, in));
+                repository.events().walArchived(seg, true, -1);
+                return r;
             } catch (IOException e) {
                 throw new StorageException("Could not read " + walFile + ": " + e.getMessage(), e);
             }
@@ -75,6 +77,9 @@ public final class WalPush {
         }
         Optional<WalSegment> before = wal.find(name);
         WalSegment s = wal.push(name, walFile);
+        if (before.isEmpty()) {
+            repository.events().walArchived(name, false, -1);
+        }
         return new Result(before.isPresent() ? Outcome.ALREADY_ARCHIVED : Outcome.ARCHIVED, name, s);
     }
 }

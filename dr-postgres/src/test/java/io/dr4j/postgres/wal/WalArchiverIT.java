@@ -30,6 +30,12 @@ class WalArchiverIT {
     void archivesByteIdenticalSegmentsAndPartialsUnderLoadAndAcrossServerRestarts() throws Exception {
         try (ScratchCluster pg = cluster(pg15()).start()) {
             Repository repo = repository(tmp.resolve("repo"), systemId(pg));
+            List<io.dr4j.core.events.DrEvent.WalArchived> walEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+            repo.events().add(e -> {
+                if (e instanceof io.dr4j.core.events.DrEvent.WalArchived w) {
+                    walEvents.add(w);
+                }
+            });
             long partialMs = Long.getLong("dr.it.partial-interval-ms", 1000);
             try (WalArchiver archiver = archiver(pg, repo, tmp.resolve("spool"), "it_archiver")
                     .partialInterval(Duration.ofMillis(partialMs)).build().start()) {
@@ -40,6 +46,15 @@ class WalArchiverIT {
                 // completed segments are byte-identical to the server's own files
                 List<WalSegment> segs = completeSegments(repo, 1);
                 assertThat(segs).hasSizeGreaterThanOrEqualTo(3);
+                // each stored segment was reported to the repository's listeners (just after it counted as
+                // archived, so allow a moment), with the archiver's lag
+                List<String> stored = segs.stream().map(WalSegment::name).toList();
+                long until = System.nanoTime() + 5_000_000_000L;
+                while (!walEvents.stream().map(w -> w.name()).toList().containsAll(stored) && System.nanoTime() < until) {
+                    Thread.sleep(20);
+                }
+                assertThat(walEvents.stream().filter(w -> !w.partial()).map(w -> w.name()).toList()).containsAll(stored);
+                assertThat(walEvents).allSatisfy(w -> assertThat(w.lagBytes()).isNotNegative());
                 int compared = 0;
                 for (WalSegment s : segs) {
                     Path server = pg.dataDir().resolve("pg_wal").resolve(s.name());
@@ -91,6 +106,7 @@ class WalArchiverIT {
                         assertThat(repo.wal().find(seg)).as("segment %s neither partial nor complete", seg).isPresent();
                     }
                 }
+                assertThat(walEvents).as("partial uploads reported").anyMatch(w -> w.partial());
                 sampler.interrupt();
                 sampler.join();
                 bench.waitFor();

@@ -142,8 +142,11 @@ public final class Expiry {
                 log.info("Removed leftovers of failed backup {}", id);
             }
         }
-        return new ExpiryReport(deleted, wal, leftovers, plan.locked(), freed, false,
+        ExpiryReport report = new ExpiryReport(deleted, wal, leftovers, plan.locked(), freed, false,
                 Duration.ofNanos(System.nanoTime() - t0));
+        repository.events().fire(new io.dr4j.core.events.DrEvent.ExpiryCompleted(repository.events().system(), report,
+                repository.events().clock().instant()));
+        return report;
     }
 
     /** A report of what {@code plan} would do, without doing it. */

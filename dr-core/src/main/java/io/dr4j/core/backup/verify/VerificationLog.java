@@ -42,6 +42,8 @@ public final class VerificationLog {
         String key = PREFIX + FORMAT.format(r.startedAt()) + "-" + r.kind().name().toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
         repository.target().put(key, new ByteArrayInputStream(Json.write(r)), WriteOptions.createNew());
+        repository.events().fire(new io.dr4j.core.events.DrEvent.VerificationCompleted(repository.events().system(), r,
+                repository.events().clock().instant()));
     }
 
     /** Every record, oldest first. */

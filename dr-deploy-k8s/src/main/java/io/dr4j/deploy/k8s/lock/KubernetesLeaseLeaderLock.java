@@ -3,6 +3,7 @@ package io.dr4j.deploy.k8s.lock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * every {@code renewPeriod}; a lease that could not be renewed within its duration, or was taken over, is no longer
  * {@link Lease#isValid() valid}. Closing a lease empties the holder so another replica can take it at once.
  *
+ * <p>Safety rests on two things the API server enforces: creating an existing Lease fails (409), and an update
+ * carrying a stale {@code resourceVersion} fails (409); every update here carries the version just read. Threads of
+ * one process take turns per lock, a lease that ran out unrenewed is superseded (never valid again) before a new one
+ * is taken, and times are kept at the server's microsecond precision, so a holder never believes it holds longer
+ * than the stored {@code renewTime + leaseDurationSeconds}. Replicas' clocks must agree to well within the lease
+ * duration (as for Kubernetes' own leader election).
+ *
  * <p>Leases written by other tools (without {@code acquireTime}, say) are read as they are. RBAC: the service
  * account needs {@code get, create, update} on {@code leases} in the namespace.
  */
@@ -50,6 +58,7 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
     private final Clock clock;
     private final ScheduledExecutorService renewer;
     private final Map<String, HeldLease> held = new ConcurrentHashMap<>();
+    private final Map<String, Object> acquiring = new ConcurrentHashMap<>();
 
     private KubernetesLeaseLeaderLock(Builder b) {
         this.client = Objects.requireNonNull(b.client, "client");
@@ -94,15 +103,34 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
         return n.length() > 253 ? n.substring(0, 253) : n;
     }
 
+    /**
+     * The time now at the precision the API server keeps ({@code MicroTime}: microseconds), so a holder never
+     * counts on a renewal instant later than the one stored.
+     */
+    private ZonedDateTime now() {
+        return ZonedDateTime.now(clock).truncatedTo(ChronoUnit.MICROS);
+    }
+
     @Override
     public Optional<Lease> tryAcquire(String lockName) {
         Objects.requireNonNull(lockName, "lockName");
-        HeldLease mine = held.get(lockName);
-        if (mine != null && mine.isValid()) {
-            return Optional.empty(); // held by this process already
+        // threads of this process take turns per lock: otherwise two of them could both see our own identity in the
+        // Lease and both "take" it, each getting a lease
+        synchronized (acquiring.computeIfAbsent(lockName, k -> new Object())) {
+            HeldLease mine = held.get(lockName);
+            if (mine != null && mine.isValid()) {
+                return Optional.empty(); // held by this process already
+            }
+            if (mine != null) {
+                mine.supersede(); // expired without renewal: it must never turn valid again beside a new lease
+            }
+            return acquire(lockName);
         }
+    }
+
+    private Optional<Lease> acquire(String lockName) {
         String leaseName = leaseName(lockName);
-        ZonedDateTime now = ZonedDateTime.now(clock);
+        ZonedDateTime now = now();
         try {
             io.fabric8.kubernetes.api.model.coordination.v1.Lease current = get(leaseName);
             if (current == null) {
@@ -124,6 +152,9 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
                 int transitions = (spec == null || spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions())
                         + (identity.equals(holder) ? 0 : 1);
                 // the update carries the resourceVersion read: a replica that changed it meanwhile makes this fail
+                // with 409 Conflict (the API server's optimistic concurrency; without a resourceVersion an update
+                // would overwrite unconditionally, so refuse one)
+                requireResourceVersion(current, leaseName);
                 client.leases().inNamespace(namespace).resource(new LeaseBuilder(current).editOrNewSpec()
                         .withHolderIdentity(identity).withLeaseDurationSeconds((int) leaseDuration.toSeconds())
                         .withAcquireTime(now).withRenewTime(now).withLeaseTransitions(transitions).endSpec().build())
@@ -147,6 +178,14 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
                 TimeUnit.MILLISECONDS);
         log.info("Acquired Lease {}/{} as {}", namespace, leaseName, identity);
         return Optional.of(lease);
+    }
+
+    private void requireResourceVersion(io.fabric8.kubernetes.api.model.coordination.v1.Lease current, String leaseName) {
+        if (current.getMetadata() == null || current.getMetadata().getResourceVersion() == null
+                || current.getMetadata().getResourceVersion().isEmpty()) {
+            throw new LeaderLockException("The Kubernetes API returned Lease " + namespace + "/" + leaseName
+                    + " without a resourceVersion; a conditional update is impossible, so the lock is not taken", null);
+        }
     }
 
     private io.fabric8.kubernetes.api.model.coordination.v1.@Nullable Lease get(String leaseName) {
@@ -191,11 +230,17 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
             return !released && !lost && lastRenewed.plus(leaseDuration).isAfter(ZonedDateTime.now(clock));
         }
 
+        /** Replaced by a new acquisition in this process: invalid for good, renewals stopped. */
+        synchronized void supersede() {
+            lost = true;
+            stop();
+        }
+
         synchronized void renew() {
             if (released || lost) {
                 return;
             }
-            ZonedDateTime now = ZonedDateTime.now(clock);
+            ZonedDateTime now = now();
             try {
                 io.fabric8.kubernetes.api.model.coordination.v1.Lease current = get(leaseName);
                 String holder = current == null || current.getSpec() == null ? null
@@ -207,6 +252,7 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
                     stop();
                     return;
                 }
+                requireResourceVersion(current, leaseName);
                 client.leases().inNamespace(namespace).resource(new LeaseBuilder(current).editSpec()
                         .withRenewTime(now).endSpec().build()).update();
                 lastRenewed = now;
@@ -240,7 +286,7 @@ public final class KubernetesLeaseLeaderLock implements LeaderLock {
                         && identity.equals(current.getSpec().getHolderIdentity())) {
                     // an empty holder frees the lease at once (as client-go's ReleaseOnCancel does)
                     client.leases().inNamespace(namespace).resource(new LeaseBuilder(current).editSpec()
-                            .withHolderIdentity("").withRenewTime(ZonedDateTime.now(clock)).endSpec().build()).update();
+                            .withHolderIdentity("").withRenewTime(now()).endSpec().build()).update();
                     log.info("Released Lease {}/{}", namespace, leaseName);
                 }
             } catch (RuntimeException e) {
