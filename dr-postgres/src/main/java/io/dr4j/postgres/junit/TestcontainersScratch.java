@@ -1,0 +1,218 @@
+package io.dr4j.postgres.junit;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import io.dr4j.core.config.Secret;
+import io.dr4j.postgres.cluster.PostgresBinaries;
+import io.dr4j.postgres.cluster.ScratchCluster;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A scratch server in a Testcontainers {@link PostgreSQLContainer}, started for each logical restore and removed
+ * after it; the backup is restored with the machine's {@code pg_restore} over the container's port.
+ *
+ * <pre>{@code
+ * ScratchProvider.testcontainers("postgres:15")                        // the usual case: a registry is reachable
+ * TestcontainersScratch.image(DockerImageName.parse("my/pg:15").asCompatibleSubstituteFor("postgres"))
+ * TestcontainersScratch.hostNetwork(image)                             // an engine without a bridge network
+ * TestcontainersScratch.container(() -> new PostgreSQLContainer(image).withSharedMemorySize(1L << 30))
+ * }</pre>
+ *
+ * Physical backups are not restored into containers: the restored data directory would have to be copied into the
+ * container or bind-mounted with the server's uid, and the image's binaries would have to match the backup's major
+ * version and build exactly; the machine's or zonky binaries do that job with no engine at all.
+ */
+public final class TestcontainersScratch implements ScratchProvider {
+    private static final Logger log = LoggerFactory.getLogger(TestcontainersScratch.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Supplier<? extends PostgreSQLContainer> factory;
+    private final String description;
+
+    private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description) {
+        this.factory = factory;
+        this.description = description;
+    }
+
+    /**
+     * A container of {@code image} ({@code "postgres:15"}, or any image behaving like it, used as a compatible
+     * substitute for {@code postgres}), user {@code dr4j}, a random password.
+     */
+    public static TestcontainersScratch image(String image) {
+        return image(substitute(image));
+    }
+
+    /** {@link #hostNetwork(DockerImageName)} of an image name, used as a compatible substitute for {@code postgres}. */
+    public static TestcontainersScratch hostNetwork(String image) {
+        return hostNetwork(substitute(image));
+    }
+
+    private static DockerImageName substitute(String image) {
+        return DockerImageName.parse(Objects.requireNonNull(image, "image")).asCompatibleSubstituteFor("postgres");
+    }
+
+    /** A container of {@code image} (a substitute: {@code .asCompatibleSubstituteFor("postgres")}). */
+    public static TestcontainersScratch image(DockerImageName image) {
+        Objects.requireNonNull(image, "image");
+        return new TestcontainersScratch(() -> withCredentials(new PostgreSQLContainer(image)),
+                "container " + image.asCanonicalNameString());
+    }
+
+    /**
+     * A container on the host's network, its server listening on a free port of 127.0.0.1: for Docker engines
+     * without a bridge network ({@code dockerd --bridge=none}, some CI sandboxes), where ports cannot be mapped.
+     */
+    public static TestcontainersScratch hostNetwork(DockerImageName image) {
+        Objects.requireNonNull(image, "image");
+        return new TestcontainersScratch(() -> withCredentials(new HostNetworkContainer(image)),
+                "container " + image.asCanonicalNameString() + " (host network)");
+    }
+
+    /** Containers made by {@code factory} (not started; user, password and database as the factory sets them). */
+    public static TestcontainersScratch container(Supplier<? extends PostgreSQLContainer> factory) {
+        return new TestcontainersScratch(Objects.requireNonNull(factory, "factory"), "container");
+    }
+
+    private static PostgreSQLContainer withCredentials(PostgreSQLContainer c) {
+        byte[] b = new byte[18];
+        RANDOM.nextBytes(b);
+        return c.withUsername("dr4j").withPassword(HexFormat.of().formatHex(b)).withDatabaseName("postgres");
+    }
+
+    @Override
+    public String name() {
+        return "Testcontainers";
+    }
+
+    @Override
+    public PostgresBinaries binaries(int major) {
+        throw new Unavailable("a container runs no restored data directory; Testcontainers restores logical backups "
+                + "(use ScratchProvider.machineBinaries() or zonky() for a physical backup)", null);
+    }
+
+    @Override
+    public ScratchServer start(int major) {
+        try {
+            DockerClientFactory.instance().client();
+        } catch (RuntimeException e) {
+            String host = System.getenv("DOCKER_HOST");
+            throw new Unavailable("Testcontainers found no Docker engine (" + e.getMessage() + "; DOCKER_HOST is "
+                    + (host == null ? "not set" : host) + "): start one, or point DOCKER_HOST at it, e.g. "
+                    + "DOCKER_HOST=unix:///var/run/docker.sock", e);
+        }
+        PostgreSQLContainer c = factory.get();
+        String what = description.equals("container") ? "container " + c.getDockerImageName() : description;
+        try {
+            c.start();
+        } catch (RuntimeException e) {
+            stopQuietly(c);
+            throw new Unavailable(what + " did not start: " + e.getMessage() + (e.getCause() != null
+                    ? " (" + e.getCause().getMessage() + ")" : "") + "; container log:\n" + logsOf(c), e);
+        }
+        try {
+            int serverMajor = serverMajor(c);
+            if (serverMajor < major) {
+                throw new Unavailable(what + " runs PostgreSQL " + serverMajor + ", older than the dump's server "
+                        + major + ": use an image of " + major + " or newer", null);
+            }
+            log.info("Scratch {} started: PostgreSQL {} on {}:{}", what, serverMajor, c.getHost(),
+                    c.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT));
+            return new ScratchServer(c.getHost(), c.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT), serverMajor,
+                    c.getUsername(), Secret.of(c.getPassword()), what, c::stop);
+        } catch (RuntimeException e) {
+            stopQuietly(c);
+            throw e;
+        }
+    }
+
+    private static int serverMajor(PostgreSQLContainer c) {
+        Properties p = new Properties();
+        p.setProperty("user", c.getUsername());
+        p.setProperty("password", c.getPassword());
+        p.setProperty("connectTimeout", "10");
+        try (Connection conn = DriverManager.getConnection(c.getJdbcUrl(), p); Statement s = conn.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10000;
+        } catch (SQLException e) {
+            throw new Unavailable("container " + c.getDockerImageName() + " started but does not accept connections "
+                    + "on " + c.getHost() + ":" + c.getMappedPort(PostgreSQLContainer.POSTGRESQL_PORT) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static String logsOf(PostgreSQLContainer c) {
+        try {
+            String logs = c.getLogs();
+            List<String> lines = logs.lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (RuntimeException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void stopQuietly(PostgreSQLContainer c) {
+        try {
+            c.stop();
+        } catch (RuntimeException e) {
+            log.warn("Could not remove container {}: {}", c.getContainerId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + description;
+    }
+
+    /**
+     * A {@link PostgreSQLContainer} on the host's network: no port mapping, the server listens on {@code port} of
+     * 127.0.0.1 ({@code -c port=N -c listen_addresses=127.0.0.1}), and {@link #getMappedPort(int)} answers that port
+     * for 5432. The image's entrypoint must pass {@code -c} options to the server, as the official image does.
+     */
+    public static class HostNetworkContainer extends PostgreSQLContainer {
+        private final int port;
+
+        /** On a free port of 127.0.0.1. */
+        public HostNetworkContainer(DockerImageName image) {
+            this(image, ScratchCluster.freePort());
+        }
+
+        public HostNetworkContainer(DockerImageName image, int port) {
+            super(image);
+            this.port = port;
+            withNetworkMode("host");
+            setExposedPorts(List.of());
+            setCommand("postgres", "-c", "fsync=off", "-c", "port=" + port, "-c", "listen_addresses=127.0.0.1");
+        }
+
+        /** The port the server listens on, on 127.0.0.1. */
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public String getHost() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public Integer getMappedPort(int originalPort) {
+            return originalPort == POSTGRESQL_PORT ? port : super.getMappedPort(originalPort);
+        }
+    }
+}
