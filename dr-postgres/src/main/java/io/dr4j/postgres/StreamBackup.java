@@ -105,13 +105,13 @@ final class StreamBackup {
         });
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2 * parallelism);
         List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        String current = null;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String rel = e.getName().replaceAll("/+$", "");
-                if (rel.startsWith("./")) {
-                    rel = rel.substring(2);
-                }
+            while ((e = nextEntry(tar, current)) != null) {
+                // unsafe names, links, types and sizes are refused before anything of the entry is stored
+                String rel = io.dr4j.postgres.reliability.StreamTarEntries.check(e);
+                current = rel;
                 int mode = e.getMode() & 07777;
                 Instant mtime = e.getModTime().toInstant();
                 if (e.isDirectory()) {
@@ -164,6 +164,9 @@ final class StreamBackup {
             uploader.deletePending();
         } catch (IOException | RuntimeException ex) {
             p.destroyForcibly();
+            if (ex instanceof IOException && isTarFailure(ex)) {
+                throw io.dr4j.postgres.reliability.StreamTarEntries.truncated(current, ex);
+            }
             throw ex;
         } finally {
             pool.shutdownNow();
@@ -255,6 +258,21 @@ final class StreamBackup {
             throw new BackupFailedException("Backup history file " + name + " has no STOP WAL LOCATION: " + text.strip());
         }
         return Lsn.parse(m.group(1));
+    }
+
+    /** A failure of the tar reader (cut short, bad header) rather than of the repository. */
+    private static boolean isTarFailure(Exception e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("truncated") || m.contains("tar") || m.contains("premature end") || m.contains("eof");
+    }
+
+    /** The next entry; a stream cut short or malformed names the entry it broke in. */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String current) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException | RuntimeException e) {
+            throw io.dr4j.postgres.reliability.StreamTarEntries.truncated(current, e);
+        }
     }
 
     /** Discards bytes. */
