@@ -140,11 +140,13 @@ class StreamHostileTarIT {
         byte[] good = tar(t -> { });
         byte[] cut = Arrays.copyOf(good, 512 * 3 + 100); // cut inside the third entry's data
         cases.put("cut-short", cut);
-        expected.put("cut-short", "ended or broke");
+        expected.put("cut-short", "ended before backup_manifest");
         byte[] withGarbage = Arrays.copyOf(good, 512 * 4 + garbage.length);
         System.arraycopy(garbage, 0, withGarbage, 512 * 4, garbage.length);
         cases.put("garbage-header", withGarbage);
         expected.put("garbage-header", "ended or broke");
+        cases.put("no-end", tar(t -> { }));
+        expected.put("no-end", "ended before backup_manifest");
 
         try (ScratchCluster pg = ScratchCluster.builder().binaries(pg15()).start()) {
             Path bin = tmp.resolve("fake-bin");
@@ -185,7 +187,10 @@ class StreamHostileTarIT {
             assertThat(tmp.resolve("escape")).doesNotExist();
 
             // the stand-in is honest about benign input: the refusals above came from the checks
-            Files.write(tmp.resolve("benign.tar"), tar(t -> file(t, "base/1/1260", new byte[100])));
+            Files.write(tmp.resolve("benign.tar"), tar(t -> {
+                file(t, "base/1/1260", new byte[100]);
+                file(t, "backup_manifest", "{}".getBytes(StandardCharsets.US_ASCII));
+            }));
             Files.writeString(script, "#!/bin/sh\nexec cat '" + tmp.resolve("benign.tar") + "'\n");
             PostgresBackupSource benign = PostgresBackupSource.builder(handle(pg)).mode(BackupMode.STREAM)
                     .clientTools(fake).build();

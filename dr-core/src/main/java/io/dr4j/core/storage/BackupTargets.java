@@ -43,19 +43,26 @@ public final class BackupTargets {
      * ({@code DR_STORAGE_RETRIES}, retries after the first attempt; 0 disables them), {@code dr.storage.retry-backoff}
      * (the first pause, default 200ms, doubling with jitter) and {@code dr.storage.retry-max-backoff} (default 10s).
      * Without {@code dr.storage.retries} nothing is wrapped here; {@link io.dr4j.core.DisasterRecovery} (and so the
-     * {@code dr} command) sets 4 retries for remote locations (every scheme but {@code file:}) unless configured.
+     * {@code dr} command) sets 4 retries for cloud object stores ({@link #isRemote}) unless configured.
      * A {@code mirror:} is not wrapped itself, each of its mirrors is (so a corrupt copy still falls to the next).
      */
     public static final int DEFAULT_REMOTE_RETRIES = 4;
 
-    /** Whether {@code location} is remote storage (anything but {@code file:} and plain paths). */
+    /** Schemes of object stores that get retries by default ({@link #isRemote}). */
+    private static final java.util.Set<String> REMOTE_SCHEMES = java.util.Set.of("s3", "gs", "gcs");
+
+    /**
+     * Whether {@code location} is a cloud object store ({@code s3://}, {@code gs://}, or a {@code mirror:} with one),
+     * where {@link io.dr4j.core.DisasterRecovery} turns whole-object retries on by default. Other plugins' schemes
+     * are not assumed remote: configure {@code dr.storage.retries} for them.
+     */
     public static boolean isRemote(URI location) {
         String scheme = location.getScheme() == null ? "file" : location.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (scheme.equals("mirror")) {
             return java.util.Arrays.stream(location.getSchemeSpecificPart().split(",")).map(String::trim)
                     .filter(p -> !p.isEmpty()).anyMatch(p -> isRemote(parse(p)));
         }
-        return !scheme.equals("file");
+        return REMOTE_SCHEMES.contains(scheme);
     }
 
     static BackupTarget withRetries(BackupTarget target, URI location, ProviderConfig config) {
