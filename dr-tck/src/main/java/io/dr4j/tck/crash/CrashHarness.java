@@ -88,13 +88,31 @@ public final class CrashHarness {
     /** A started child, its work begun ({@code STARTED} read). */
     public final class Child implements AutoCloseable {
         private final Process process;
-        private final BufferedReader out;
         private final long startedNanos;
+        private final StringBuilder output = new StringBuilder();
+        private final Thread drain;
 
         private Child(Process process, BufferedReader out) {
             this.process = process;
-            this.out = out;
             this.startedNanos = System.nanoTime();
+            // keeps reading the child's standard output (a long-running child would block on a full pipe otherwise)
+            this.drain = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        synchronized (output) {
+                            output.append(line).append('\n');
+                            if (output.length() > 64 * 1024) {
+                                output.delete(0, output.length() - 32 * 1024);
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // the child is gone
+                }
+            }, "crash-harness-" + main.getSimpleName());
+            drain.setDaemon(true);
+            drain.start();
         }
 
         public Process process() {
@@ -120,18 +138,18 @@ public final class CrashHarness {
             }
         }
 
-        /** The rest of the child's standard output (after it ended). */
+        /** The child's standard output after {@code STARTED} (its last 32–64 KiB); complete once it has ended. */
         public String remainingOutput() {
-            StringBuilder rest = new StringBuilder();
-            try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    rest.append(line).append('\n');
+            if (!process.isAlive()) {
+                try {
+                    drain.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            } catch (IOException e) {
-                rest.append("<").append(e.getMessage()).append(">");
             }
-            return rest.toString();
+            synchronized (output) {
+                return output.toString();
+            }
         }
 
         /**
