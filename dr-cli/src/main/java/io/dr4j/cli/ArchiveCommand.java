@@ -44,9 +44,13 @@ final class ArchiveCommand implements Callable<Integer> {
     @Option(names = "--status-every", paramLabel = "DURATION", description = "Print the archiver status this often (default 30s).")
     String statusEvery = "30s";
 
+    @Option(names = "--init-non-empty", description = "Create the repository even when its location holds other "
+            + "files (refused by default; dr.repository.init-non-empty).")
+    boolean initNonEmpty;
+
     @Override
     public Integer call() throws Exception {
-        Cli cli = parent.cli();
+        Cli cli = parent.cli().initNonEmpty(initNonEmpty);
         PostgresCluster cluster = pg.cluster(cli, null);
         String systemId = io.dr4j.postgres.PostgresBackupSource.builder(cluster).build().systemId();
         Properties props = new Properties();

@@ -58,9 +58,13 @@ final class BackupCommand implements Callable<Integer> {
             + "to be archived when it cannot be copied locally (default 2m).")
     String walTimeout = "2m";
 
+    @Option(names = "--init-non-empty", description = "Create the repository even when its location holds other "
+            + "files (refused by default; dr.repository.init-non-empty).")
+    boolean initNonEmpty;
+
     @Override
     public Integer call() {
-        Cli cli = parent.cli();
+        Cli cli = parent.cli().initNonEmpty(initNonEmpty);
         BackupType t = BackupType.parse(type);
         Path dataDir = pgdata != null ? pgdata
                 : cli.config().get("dr.postgres.data-dir").or(() -> java.util.Optional.ofNullable(cli.env().get("PGDATA")))

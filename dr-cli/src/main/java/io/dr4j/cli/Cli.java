@@ -25,6 +25,7 @@ public final class Cli {
     private final PrintWriter err;
     private final boolean interactive;
     private ProviderConfig config;
+    private boolean initNonEmpty;
 
     Cli(GlobalOptions options, Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
         this.options = options;
@@ -67,6 +68,13 @@ public final class Cli {
         return interactive;
     }
 
+    /** {@code --init-non-empty}: create the repository even where other files are (before {@link #config()}). */
+    Cli initNonEmpty(boolean allow) {
+        this.initNonEmpty = allow;
+        this.config = null;
+        return this;
+    }
+
     /** The merged configuration: {@code --config} file, overlaid by {@code DR_*} variables, overlaid by flags. */
     public ProviderConfig config() {
         if (config == null) {
@@ -86,6 +94,9 @@ public final class Cli {
             ProviderConfig c = ProviderConfig.from(p, env);
             if (!options.repos.isEmpty()) {
                 c = c.with("dr.repository", String.join(",", options.repos));
+            }
+            if (initNonEmpty) {
+                c = c.with("dr.repository.init-non-empty", "true");
             }
             config = c;
         }

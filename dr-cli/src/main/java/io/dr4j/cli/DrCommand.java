@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ListCommand.class, InfoCommand.class, VerifyCommand.class, ExpireCommand.class,
                 RestoreDatabaseCommand.class, BackupCommand.class, RestoreCommand.class, ArchiveCommand.class,
                 WalCommands.Push.class, WalCommands.Fetch.class, DemoCommand.class,
-                StorageCommand.class, PlanCommand.class, DeployCommands.Deploy.class,
+                StorageCommand.class, KeyCommand.class, PlanCommand.class, DeployCommands.Deploy.class,
                 DeployCommands.Rollback.class, DeployCommands.History.class, HealthCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the operation failed", "2:usage or configuration error",

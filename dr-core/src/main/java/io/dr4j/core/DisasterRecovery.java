@@ -57,9 +57,13 @@ public final class DisasterRecovery implements AutoCloseable {
         return Repository.open(target, repositoryOptions);
     }
 
-    /** Opens the repository of {@code systemId}, creating it when the target is empty. */
+    /**
+     * Opens the repository of {@code systemId}, creating it when the target holds nothing but dr4j objects (or when
+     * {@code dr.repository.init-non-empty} is true).
+     */
     public Repository openRepository(String systemId, String systemKind) {
-        return Repository.openOrInit(target, repositoryOptions, systemId, systemKind);
+        return Repository.openOrInit(target, repositoryOptions, systemId, systemKind,
+                config.getBoolean("dr.repository.init-non-empty", false));
     }
 
     @Override
@@ -171,7 +175,12 @@ public final class DisasterRecovery implements AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems, null);
             }
-            BackupTarget t = target != null ? target : BackupTargets.open(location, config);
+            ProviderConfig targetConfig = config;
+            if (target == null && config.get("dr.storage.retries").isEmpty() && BackupTargets.isRemote(location)) {
+                // remote storage: whole-object retries on top of the SDK's per-request ones (docs/reliability.md)
+                targetConfig = config.with("dr.storage.retries", Integer.toString(BackupTargets.DEFAULT_REMOTE_RETRIES));
+            }
+            BackupTarget t = target != null ? target : BackupTargets.open(location, targetConfig);
             List<DrEventListener> all = new ArrayList<>();
             if (recordBackupStatus || Boolean.parseBoolean(config.get("dr.monitor.record-status", "false"))) {
                 all.add(new io.dr4j.core.monitor.BackupStatusRecorder(t));

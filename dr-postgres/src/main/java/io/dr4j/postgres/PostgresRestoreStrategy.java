@@ -109,6 +109,9 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         for (Path t : tablespaces.values()) {
             checkDestination(t, request.delta());
         }
+        if (!request.delta() && !"false".equals(request.options().get("check-free-space"))) {
+            RestoreSpace.checkFree(backup, dest);
+        }
         int major = Integer.parseInt(backup.properties().getOrDefault("majorVersion", "15"));
         PostgresBinaries bin = request.start() ? binaries.apply(major) : null;
         phases.put("plan", Duration.ofNanos(System.nanoTime() - p0));
@@ -124,9 +127,10 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             Files.createDirectories(dest);
             Files.setPosixFilePermissions(dest, EnumSet.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            RestoreSpace.markIncomplete(dest, backup.id(), request.delta());
             stats = RestoreDownload.download(repository, backup, dest, tablespaces, request, progress);
-        } catch (IOException e) {
-            throw new RestoreFailedException("Restore into " + dest + " failed: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw RestoreSpace.explain(e, backup, dest);
         }
         phases.put("download", Duration.ofNanos(System.nanoTime() - d0));
         details.put("filesSkipped", Long.toString(stats.skipped.get()));
@@ -158,12 +162,14 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                     extra);
             RecoveryConfig.write(dest, settings, "dr4j restore of backup " + backup.id() + " at " + Instant.now()
                     + ": recovery settings; archiving and replication of the source switched off");
+            RestoreSpace.markComplete(dest);
             Processes.chownToPostgres(dest);
             for (Path t : tablespaces.values()) {
                 Processes.chownToPostgres(t);
             }
         } catch (IOException e) {
-            throw new RestoreFailedException("Could not write the recovery settings into " + dest + ": " + e.getMessage(), e);
+            throw RestoreSpace.explain(new IOException("Could not write the recovery settings into " + dest + ": "
+                    + e.getMessage(), e), backup, dest);
         }
         String lsn = null;
         Instant time = null;
@@ -251,6 +257,11 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         }
         if (!Files.isDirectory(dir)) {
             throw new RestoreFailedException(dir + " exists and is not a directory: choose a new or empty directory");
+        }
+        if (!delta && Files.exists(dir.resolve(RestoreSpace.MARKER))) {
+            throw new RestoreFailedException("A restore into " + dir + " did not finish (" + RestoreSpace.MARKER
+                    + " is there, global/pg_control is not): run the restore again with --delta (RestoreRequest."
+                    + "withDelta) to resume it, or empty the directory. Nothing was changed");
         }
         try (Stream<Path> s = Files.list(dir)) {
             boolean empty = s.findAny().isEmpty();

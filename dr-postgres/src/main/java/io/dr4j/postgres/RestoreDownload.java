@@ -47,6 +47,9 @@ final class RestoreDownload {
     private RestoreDownload() {
     }
 
+    /** The file without which PostgreSQL does not start: restored after every other file. */
+    static final String CONTROL_FILE = "global/pg_control";
+
     static final class Stats {
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong files = new AtomicLong();
@@ -113,7 +116,12 @@ final class RestoreDownload {
         java.util.Queue<Path> written = new java.util.concurrent.ConcurrentLinkedQueue<>();
         try {
             List<Future<?>> futures = new ArrayList<>();
+            BackupFile control = null;
             for (BackupFile f : content) {
+                if (f.path().equals(CONTROL_FILE)) {
+                    control = f; // written last, see below
+                    continue;
+                }
                 futures.add(pool.submit(() -> {
                     Path p = local(f.path(), dest, tablespaces);
                     if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
@@ -148,6 +156,16 @@ final class RestoreDownload {
                 }
             }
             syncAll(pool, written, dest);
+            // global/pg_control last, after everything else is durable: a data directory whose restore failed
+            // half-way has none, and no server starts on it by accident (docs/reliability.md, "Disk full on restore")
+            if (control != null) {
+                Path cp = local(control.path(), dest, tablespaces);
+                fetch(repository, control, cp, progress);
+                syncAll(pool, List.of(cp), dest);
+                stats.files.incrementAndGet();
+                stats.bytes.addAndGet(control.size());
+                progress.addItem();
+            }
         } finally {
             pool.shutdownNow();
         }

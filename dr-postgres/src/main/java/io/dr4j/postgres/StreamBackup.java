@@ -45,6 +45,7 @@ final class StreamBackup {
     }
 
     private long manifestEnd = -1;
+    private boolean sawManifest;
     /** Files up to this size are buffered and stored in parallel; larger ones stream through. */
     private static final long SMALL = 1 << 20;
     private int parallelism = 1;
@@ -105,13 +106,13 @@ final class StreamBackup {
         });
         java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(2 * parallelism);
         List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        String current = null;
         try (TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16))) {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                String rel = e.getName().replaceAll("/+$", "");
-                if (rel.startsWith("./")) {
-                    rel = rel.substring(2);
-                }
+            while ((e = nextEntry(tar, current)) != null) {
+                // unsafe names, links, types and sizes are refused before anything of the entry is stored
+                String rel = io.dr4j.postgres.reliability.StreamTarEntries.check(e);
+                current = rel;
                 int mode = e.getMode() & 07777;
                 Instant mtime = e.getModTime().toInstant();
                 if (e.isDirectory()) {
@@ -122,6 +123,7 @@ final class StreamBackup {
                     run.labelFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
                 } else if (rel.equals("backup_manifest")) {
                     manifestEnd = endLsnFromManifest(tar);
+                    sawManifest = true;
                 } else if (rel.equals("tablespace_map")) {
                     run.spcmapFile = new String(tar.readAllBytes(), StandardCharsets.UTF_8);
                 } else if (e.isFile() && e.getSize() <= SMALL) {
@@ -164,9 +166,13 @@ final class StreamBackup {
             uploader.deletePending();
         } catch (IOException | RuntimeException ex) {
             p.destroyForcibly();
+            if (ex instanceof IOException && isTarFailure(ex)) {
+                throw io.dr4j.postgres.reliability.StreamTarEntries.truncated(current, ex);
+            }
             throw ex;
         } finally {
             pool.shutdownNow();
+            awaitWorkers(pool);
         }
         int rc;
         try {
@@ -187,6 +193,11 @@ final class StreamBackup {
                     : stderr.contains("replication connection") || stderr.contains("pg_hba.conf")
                     ? " The role needs REPLICATION and a 'host replication' line in pg_hba.conf." : "";
             throw new BackupFailedException("pg_basebackup failed (exit " + rc + "): " + stderr.strip() + hint);
+        }
+        if (!sawManifest) {
+            // pg_basebackup sends backup_manifest last; a tar reader takes a stream cut at a header for its end
+            throw io.dr4j.postgres.reliability.StreamTarEntries.truncated(current, new IOException(
+                    "the stream ended before backup_manifest, the last entry pg_basebackup sends"));
         }
         if (run.labelFile == null) {
             throw new BackupFailedException("pg_basebackup sent no backup_label: " + stderr.strip());
@@ -255,6 +266,32 @@ final class StreamBackup {
             throw new BackupFailedException("Backup history file " + name + " has no STOP WAL LOCATION: " + text.strip());
         }
         return Lsn.parse(m.group(1));
+    }
+
+    /** A failed backup returns only once no worker writes for it any more (its session then removes what they wrote). */
+    private static void awaitWorkers(java.util.concurrent.ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                org.slf4j.LoggerFactory.getLogger(StreamBackup.class).warn("Upload workers still running after 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A failure of the tar reader (cut short, bad header) rather than of the repository. */
+    private static boolean isTarFailure(Exception e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return m.contains("truncated") || m.contains("tar") || m.contains("premature end") || m.contains("eof");
+    }
+
+    /** The next entry; a stream cut short or malformed names the entry it broke in. */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String current) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException | RuntimeException e) {
+            throw io.dr4j.postgres.reliability.StreamTarEntries.truncated(current, e);
+        }
     }
 
     /** Discards bytes. */

@@ -62,11 +62,35 @@ public final class Repository implements AutoCloseable {
      */
     public static Repository openOrInit(BackupTarget target, RepositoryOptions options, String systemId,
                                         String systemKind) {
+        return openOrInit(target, options, systemId, systemKind, false);
+    }
+
+    /**
+     * Like {@link #openOrInit(BackupTarget, RepositoryOptions, String, String)}; a new repository is only created in
+     * a location that holds nothing but dr4j's own objects, unless {@code initInNonEmptyLocation} (a directory or
+     * bucket prefix of another tool, or a typo in the location, would otherwise get backups mixed into it, and a
+     * later expiry or {@code delete} of "leftovers" could meet foreign files).
+     *
+     * @throws RepositoryException when the repository belongs to another system, or when the location holds foreign
+     *                             objects but no {@code repository.json} (naming a few of them and the override)
+     */
+    public static Repository openOrInit(BackupTarget target, RepositoryOptions options, String systemId,
+                                        String systemKind, boolean initInNonEmptyLocation) {
         Optional<RepositoryDescriptor> existing = readDescriptor(target);
         if (existing.isPresent()) {
             Repository repo = open(target, options, existing.get());
             repo.checkSystem(systemId);
             return repo;
+        }
+        if (!initInNonEmptyLocation) {
+            java.util.List<String> foreign = foreignObjects(target, 3);
+            if (!foreign.isEmpty()) {
+                throw new RepositoryException("Refusing to create a dr4j repository at " + target.location()
+                        + ": the location is not empty and holds no " + RepositoryDescriptor.KEY + " (found "
+                        + String.join(", ", foreign) + (foreign.size() == 3 ? ", ..." : "") + "). Use an empty "
+                        + "directory or prefix, or set dr.repository.init-non-empty=true (--init-non-empty) to "
+                        + "create it there anyway");
+            }
         }
         RepositoryDescriptor d = new RepositoryDescriptor(RepositoryDescriptor.FORMAT, RepositoryDescriptor.FORMAT_VERSION,
                 systemId, systemKind, Instant.now(), options.codec().compression().id(), encryptionMetadata(options));
@@ -142,6 +166,20 @@ public final class Repository implements AutoCloseable {
         target.put(RepositoryDescriptor.KEY, new ByteArrayInputStream(Json.write(next)),
                 WriteOptions.replaceExisting());
         return next;
+    }
+
+    /** Top-level names a dr4j repository may hold; anything else is another tool's. */
+    private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(RepositoryDescriptor.KEY, "backups",
+            "wal", "verification", "locks", "status", ".dr4j-tmp");
+
+    /** Up to {@code max} keys of {@code target} that are not dr4j's (see {@link #OWN_NAMES}). */
+    static java.util.List<String> foreignObjects(BackupTarget target, int max) {
+        try (java.util.stream.Stream<ObjectInfo> all = target.listAll("")) {
+            return all.map(ObjectInfo::key).filter(k -> {
+                int slash = k.indexOf('/');
+                return !OWN_NAMES.contains(slash < 0 ? k : k.substring(0, slash));
+            }).limit(max).toList();
+        }
     }
 
     private static @Nullable Map<String, Object> encryptionMetadata(RepositoryOptions options) {
@@ -263,6 +301,21 @@ public final class Repository implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(raw);
             throw new StorageException("Could not open " + key + " for reading: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads and decodes an object from one {@linkplain BackupTarget#replicas() replica} of the target (e.g. to check
+     * every mirror's copy), verifying size and SHA-256 at the end of the stream.
+     */
+    public InputStream read(BackupTarget replica, String key, @Nullable String sha256, long size) {
+        InputStream raw = replica.get(key);
+        try {
+            return codec.verifyingDecoder(raw, key, sha256, size);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw new StorageException("Could not open " + key + " on " + replica.location() + " for reading: "
+                    + e.getMessage(), e);
         }
     }
 

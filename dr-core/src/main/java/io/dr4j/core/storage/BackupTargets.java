@@ -35,7 +35,63 @@ public final class BackupTargets {
                 p -> p.id() + " (" + String.join(", ", p.schemes().stream().map(s -> s + "://")
                         .collect(Collectors.toList())) + ", " + p.artifact() + ")",
                 hint(normalized));
-        return provider.create(normalized, config);
+        return withRetries(provider.create(normalized, config), normalized, config);
+    }
+
+    /**
+     * Wraps {@code target} in a {@link RetryingBackupTarget} as configured: {@code dr.storage.retries}
+     * ({@code DR_STORAGE_RETRIES}, retries after the first attempt; 0 disables them), {@code dr.storage.retry-backoff}
+     * (the first pause, default 200ms, doubling with jitter) and {@code dr.storage.retry-max-backoff} (default 10s).
+     * Without {@code dr.storage.retries} nothing is wrapped here; {@link io.dr4j.core.DisasterRecovery} (and so the
+     * {@code dr} command) sets 4 retries for cloud object stores ({@link #isRemote}) unless configured.
+     * A {@code mirror:} is not wrapped itself, each of its mirrors is (so a corrupt copy still falls to the next).
+     */
+    public static final int DEFAULT_REMOTE_RETRIES = 4;
+
+    /** Schemes of object stores that get retries by default ({@link #isRemote}). */
+    private static final java.util.Set<String> REMOTE_SCHEMES = java.util.Set.of("s3", "gs", "gcs");
+
+    /**
+     * Whether {@code location} is a cloud object store ({@code s3://}, {@code gs://}, or a {@code mirror:} with one),
+     * where {@link io.dr4j.core.DisasterRecovery} turns whole-object retries on by default. Other plugins' schemes
+     * are not assumed remote: configure {@code dr.storage.retries} for them.
+     */
+    public static boolean isRemote(URI location) {
+        String scheme = location.getScheme() == null ? "file" : location.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("mirror")) {
+            return java.util.Arrays.stream(location.getSchemeSpecificPart().split(",")).map(String::trim)
+                    .filter(p -> !p.isEmpty()).anyMatch(p -> isRemote(parse(p)));
+        }
+        return REMOTE_SCHEMES.contains(scheme);
+    }
+
+    static BackupTarget withRetries(BackupTarget target, URI location, ProviderConfig config) {
+        String scheme = location.getScheme() == null ? "file" : location.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("mirror") || target instanceof RetryingBackupTarget) {
+            return target;
+        }
+        int retries;
+        java.time.Duration initial;
+        java.time.Duration max;
+        try {
+            retries = config.getInt("dr.storage.retries", 0);
+            initial = config.getDuration("dr.storage.retry-backoff", java.time.Duration.ofMillis(200));
+            max = config.getDuration("dr.storage.retry-max-backoff", java.time.Duration.ofSeconds(10));
+            if (retries < 0) {
+                throw new io.dr4j.core.ConfigurationException("dr.storage.retries must be 0 or more, was " + retries);
+            }
+            if (max.compareTo(initial) < 0 || initial.isNegative()) {
+                throw new io.dr4j.core.ConfigurationException("dr.storage.retry-max-backoff (" + max
+                        + ") must not be shorter than dr.storage.retry-backoff (" + initial + ")");
+            }
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        if (retries == 0) {
+            return target;
+        }
+        return RetryingBackupTarget.builder().maxAttempts(retries + 1).backoff(initial, max).build(target);
     }
 
     /** A bare path or a relative {@code file:} spelling becomes an absolute {@code file:} URI. */

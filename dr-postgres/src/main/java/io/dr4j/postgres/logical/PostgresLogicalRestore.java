@@ -95,31 +95,30 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
             try (Connection c = PostgresLogicalBackup.connect(target.withDatabase("postgres"))) {
                 serverMajor = PgInfo.serverMajor(c);
                 tools = ClientTools.forServer(Math.max(serverMajor, dumpMajor), clientBinDir);
-                prepareDatabase(c, format);
             }
-            phases.put("prepare", Duration.ofNanos(System.nanoTime() - t0));
+            // download and verify every object first (Repository.readVerified: a corrupt or missing copy falls back
+            // to the next mirror), so that nothing reaches the database unless the whole dump is intact
             long td = System.nanoTime();
             Files.createDirectories(work);
             long bytes = 0;
+            Path globalsFile = null;
             if (globals) {
                 BackupFile g = find(m, PostgresLogicalBackup.GLOBALS);
                 if (g != null) {
-                    try (InputStream in = repository.read(g.objectKey(), g.sha256(), g.size())) {
-                        runPsql(tools, in, false);
-                    }
+                    globalsFile = work.resolve(GLOBALS_FILE);
+                    fetchVerified(repository, g, globalsFile);
                 }
             }
+            Path sqlFile = work.resolve(SQL_FILE);
+            Path dumpDir = work.resolve("dump");
             switch (format) {
                 case PLAIN -> {
                     BackupFile f = m.files().stream().filter(x -> x.path().endsWith(".sql")).findFirst().orElseThrow(
                             () -> new RestoreFailedException("Backup " + m.id() + " holds no SQL dump"));
-                    try (InputStream in = repository.read(f.objectKey(), f.sha256(), f.size())) {
-                        runPsql(tools, in, true);
-                    }
+                    fetchVerified(repository, f, sqlFile);
                     bytes = f.size();
                 }
                 case CUSTOM, DIRECTORY -> {
-                    Path dumpDir = work.resolve("dump");
                     Files.createDirectories(dumpDir);
                     for (BackupFile f : m.files()) {
                         if (f.path().startsWith("dump/") && f.objectKey() != null) {
@@ -127,17 +126,31 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
                             if (!out.startsWith(dumpDir)) {
                                 throw new RestoreFailedException("Manifest entry " + f.path() + " points outside the dump");
                             }
-                            try (InputStream in = repository.read(f.objectKey(), f.sha256(), f.size())) {
-                                Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                            }
+                            fetchVerified(repository, f, out);
                             bytes += f.size();
                         }
                     }
-                    phases.put("download", Duration.ofNanos(System.nanoTime() - td));
-                    td = System.nanoTime();
-                    Path archive = format == DumpFormat.CUSTOM ? dumpDir.resolve("dump.custom") : dumpDir;
-                    runPgRestore(tools, archive, format == DumpFormat.CUSTOM ? "c" : "d", request.effectiveParallelism());
                 }
+            }
+            phases.put("download", Duration.ofNanos(System.nanoTime() - td));
+            long tp = System.nanoTime();
+            try (Connection c = PostgresLogicalBackup.connect(target.withDatabase("postgres"))) {
+                prepareDatabase(c, format);
+            }
+            phases.put("prepare", Duration.ofNanos(System.nanoTime() - tp));
+            td = System.nanoTime();
+            if (globalsFile != null) {
+                try (InputStream in = Files.newInputStream(globalsFile)) {
+                    runPsql(tools, in, false);
+                }
+            }
+            if (format == DumpFormat.PLAIN) {
+                try (InputStream in = Files.newInputStream(sqlFile)) {
+                    runPsql(tools, in, true);
+                }
+            } else {
+                Path archive = format == DumpFormat.CUSTOM ? dumpDir.resolve("dump.custom") : dumpDir;
+                runPgRestore(tools, archive, format == DumpFormat.CUSTOM ? "c" : "d", request.effectiveParallelism());
             }
             phases.put("restore", Duration.ofNanos(System.nanoTime() - td));
             return new RestoreResult(m.id(), work, null, m.startedAt(), null, bytes,
@@ -148,10 +161,30 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
         } catch (IOException e) {
             throw new RestoreFailedException("Logical restore into " + target + " failed: " + e.getMessage(), e);
         } finally {
-            if (format != DumpFormat.PLAIN) {
-                PostgresLogicalBackup.deleteTree(work.resolve("dump"));
+            PostgresLogicalBackup.deleteTree(work.resolve("dump"));
+            try {
+                Files.deleteIfExists(work.resolve(SQL_FILE));
+                Files.deleteIfExists(work.resolve(GLOBALS_FILE));
+            } catch (IOException e) {
+                // best effort: the working directory is the caller's
             }
         }
+    }
+
+    private static final String SQL_FILE = "dump.sql";
+    private static final String GLOBALS_FILE = "globals.sql";
+
+    /**
+     * Copies one object of the backup to {@code out}, verified (size and SHA-256); a copy that is missing or corrupt
+     * on one mirror is read from the next ({@link Repository#readVerified}).
+     */
+    private static void fetchVerified(Repository repository, BackupFile f, Path out) {
+        String key = java.util.Objects.requireNonNull(f.objectKey(), f.path());
+        repository.readVerified(new io.dr4j.core.backup.StoredObject(key, f.sha256(),
+                f.size(), f.storedSize()), in -> {
+            Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+            return null;
+        });
     }
 
     private static @Nullable BackupFile find(BackupManifest m, String path) {

@@ -521,6 +521,14 @@ public final class WalArchiver implements AutoCloseable {
                 lsn = resumeLsn;
             } else {
                 long[] fromRepo = repositoryPosition(history);
+                if (fromRepo != null && restartLsn > 0
+                        && Long.compareUnsigned(WalPositions.segmentStart(restartLsn, segmentSize), fromRepo[1]) < 0) {
+                    // The repository got later WAL from elsewhere while no archiver ran (a backup stores its own WAL,
+                    // archive_command may run too): resuming after it would skip what the slot still holds before it,
+                    // and the flush feedback would let the server remove that WAL unarchived. Resume at the slot;
+                    // segments already archived are found and not stored twice (WalArchiverCrashIT).
+                    fromRepo = new long[] {history.timelineAt(restartLsn), WalPositions.segmentStart(restartLsn, segmentSize)};
+                }
                 if (fromRepo != null) {
                     tli = fromRepo[0];
                     lsn = fromRepo[1];

@@ -2,19 +2,13 @@ package io.dr4j.postgres.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import io.dr4j.core.backup.BackupManifest;
 import io.dr4j.core.backup.BackupRequest;
@@ -31,6 +25,7 @@ import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.cluster.ScratchCluster;
 import io.dr4j.postgres.logical.PgTarget;
 import io.dr4j.postgres.logical.PostgresLogicalRestore;
+import io.dr4j.tck.crash.CrashHarness;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,40 +64,11 @@ class LogicalCrashIT {
         }
     }
 
-    static long lastWorkMs;
+    static final CrashHarness CHILD = CrashHarness.of(LogicalCrashChild.class).killDescendants(true);
 
-    static boolean runAndKill(long delayMs, Path repo) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                LogicalCrashChild.class.getName(), repo.toString(), Integer.toString(pg.port())));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("STARTED")) {
-            // start-up output
-        }
-        assertThat(line).as("child started").isEqualTo("STARTED");
-        long t0 = System.nanoTime();
-        if (delayMs < 0) {
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            lastWorkMs = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(p.exitValue()).isZero();
-            return false;
-        }
-        Thread.sleep(delayMs);
-        if (!p.isAlive()) {
-            StringBuilder rest = new StringBuilder();
-            while ((line = out.readLine()) != null) {
-                rest.append(line).append('\n');
-            }
-            assertThat(rest.toString()).as("exit %d", p.exitValue()).contains("DONE");
-            return false;
-        }
-        List<ProcessHandle> children = p.descendants().toList();
-        p.destroyForcibly(); // SIGKILL; the orphaned pg_dump dies on its broken pipe or is killed here
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        children.forEach(ProcessHandle::destroyForcibly);
-        return true;
+    /** The child's pg_dump dies with it (killDescendants) rather than living on with an open snapshot. */
+    static boolean runAndKill(long delayMs, Path repo) {
+        return CHILD.runAndKill(delayMs, repo.toString(), Integer.toString(pg.port()));
     }
 
     static void assertConsistent(Repository repo) {
@@ -116,8 +82,7 @@ class LogicalCrashIT {
     @Test
     void killedLogicalBackupsNeverLeaveAPartialBackupListed() throws Exception {
         Path root = dir.resolve("repo");
-        runAndKill(-1, root);
-        long work = Math.max(50, lastWorkMs);
+        long work = Math.max(50, CHILD.calibrate(root.toString(), Integer.toString(pg.port())));
         Repository repo = Repository.open(FileBackupTarget.of(root), RepositoryOptions.DEFAULT);
         Random rnd = new Random(2028);
         int killed = 0;

@@ -8,7 +8,8 @@ import io.dr4j.core.storage.FileBackupTarget;
 
 /**
  * A WAL archiver in its own JVM, for tests that SIGKILL it: {@code ArchiverChild <jdbcUrl> <user> <repoDir> <spoolDir>
- * <slot> <systemId>}. Prints its status every 500 ms until killed.
+ * <slot> <systemId>}. Prints STARTED once it runs (the protocol of
+ * {@link io.dr4j.tck.crash.CrashHarness}), then its status every 500 ms until killed.
  */
 public final class ArchiverChild {
     private ArchiverChild() {
@@ -19,6 +20,7 @@ public final class ArchiverChild {
                 "postgresql");
         WalArchiver archiver = WalArchiver.builder().jdbcUrl(args[0]).user(args[1]).repository(repo)
                 .spoolDir(Path.of(args[3])).slotName(args[4]).build().start();
+        System.out.println("STARTED"); // CrashHarness: the archiver runs
         while (true) {
             System.out.println("STATUS " + archiver.status());
             System.out.flush();

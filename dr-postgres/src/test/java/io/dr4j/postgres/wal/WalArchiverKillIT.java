@@ -3,7 +3,6 @@ package io.dr4j.postgres.wal;
 import static io.dr4j.postgres.wal.PgTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.util.List;
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalSegment;
 import io.dr4j.postgres.cluster.ScratchCluster;
+import io.dr4j.tck.crash.CrashHarness;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +22,9 @@ class WalArchiverKillIT {
     @TempDir
     Path tmp;
 
-    private Process child(ScratchCluster pg, String sysId) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                ArchiverChild.class.getName(), pg.jdbcUrl("postgres"), pg.superuser(), tmp.resolve("repo").toString(),
-                tmp.resolve("spool").toString(), "kill_archiver", sysId)
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("child.log").toFile()))
-                .start();
+    private CrashHarness.Child child(ScratchCluster pg, String sysId) {
+        return CrashHarness.of(ArchiverChild.class).log(tmp.resolve("child.log")).start(pg.jdbcUrl("postgres"),
+                pg.superuser(), tmp.resolve("repo").toString(), tmp.resolve("spool").toString(), "kill_archiver", sysId);
     }
 
     private void awaitSlotActive(ScratchCluster pg, boolean active) throws Exception {
@@ -47,15 +43,14 @@ class WalArchiverKillIT {
             String sysId = systemId(pg);
             Repository repo = repository(tmp.resolve("repo"), sysId);
             long start = lsn(pg, "pg_current_wal_flush_lsn()");
-            Process first = child(pg, sysId);
-            Process second = null;
+            CrashHarness.Child first = child(pg, sysId);
+            CrashHarness.Child second = null;
             try {
                 awaitSlotActive(pg, true);
                 pgbench(pg, "-i", "-s", "2", "-q");
                 Process bench = pgbenchAsync(pg, "-c", "2", "-T", "9", "-n");
                 Thread.sleep(3000);
-                first.destroyForcibly(); // SIGKILL
-                first.waitFor();
+                assertThat(first.kill()).as("SIGKILLed while running").isTrue();
                 awaitSlotActive(pg, false);
                 long restartLsn = lsn(pg, "(select restart_lsn from pg_replication_slots where slot_name = 'kill_archiver')");
                 // load goes on while no archiver runs; segments are completed and checkpoints run
@@ -91,10 +86,9 @@ class WalArchiverKillIT {
                 System.out.println("archiver killed at restart_lsn " + WalPositions.formatLsn(restartLsn) + "; archived "
                         + nos.size() + " contiguous segments up to " + lastSeg + ", pg_waldump parsed them all");
             } finally {
-                first.destroyForcibly();
+                first.close();
                 if (second != null) {
-                    second.destroyForcibly();
-                    second.waitFor();
+                    second.close();
                 }
             }
         }

@@ -2,16 +2,11 @@ package io.dr4j.tck.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import io.dr4j.core.backup.BackupManifest;
 import io.dr4j.core.backup.Repository;
@@ -35,43 +30,7 @@ class CrashConsistencyTest {
     @TempDir
     Path dir;
 
-    static long lastWorkMs;
-
-    /** Starts the child, waits until its work began, kills it after {@code delayMs}; true when it was killed. */
-    static boolean runAndKill(long delayMs, String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-cp",
-                System.getProperty("java.class.path"), CrashChild.class.getName()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("STARTED")) {
-            // JVM start-up output
-        }
-        assertThat(line).as("child started").isEqualTo("STARTED");
-        long t0 = System.nanoTime();
-        if (delayMs < 0) {
-            // calibration: let it finish, return how long the work took in ms (negative: not killed)
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            lastWorkMs = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(p.exitValue()).isZero();
-            return false;
-        }
-        Thread.sleep(delayMs);
-        if (!p.isAlive()) {
-            // finished before the kill: it must have said so
-            StringBuilder rest = new StringBuilder();
-            while ((line = out.readLine()) != null) {
-                rest.append(line).append('\n');
-            }
-            assertThat(rest.toString()).as("exit %d", p.exitValue()).contains("DONE");
-            return false;
-        }
-        p.destroyForcibly(); // SIGKILL
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return true;
-    }
+    static final CrashHarness CHILD = CrashHarness.of(CrashChild.class).timeoutSeconds(60);
 
     static void assertConsistent(Repository repo) {
         VerificationRecord v = new ReadDataVerifier(repo).run();
@@ -86,12 +45,16 @@ class CrashConsistencyTest {
         Path root = dir.resolve("repo");
         Repository repo = Repository.openOrInit(FileBackupTarget.of(root), RepositoryOptions.DEFAULT, "sys", "test");
         Random rnd = new Random(2026);
-        runAndKill(-1, "backup", root.toString(), "20261120T010000Z-full");
-        long work = Math.max(20, lastWorkMs);
+        // the fastest of 3 runs: one slow run on a busy machine would put most kill delays after the end
+        long work = Long.MAX_VALUE;
+        for (int c = 0; c < 3; c++) {
+            work = Math.min(work, CHILD.calibrate("backup", root.toString(), String.format("20261120T01000%dZ-full", c)));
+        }
+        work = Math.max(20, work);
         int killed = 0;
         for (int i = 0; i < ITERATIONS; i++) {
             String id = String.format("20261120T02%04dZ-full", i);
-            if (runAndKill(rnd.nextLong(work * 3 / 2), "backup", root.toString(), id)) {
+            if (CHILD.runAndKill(rnd.nextLong(work * 2), "backup", root.toString(), id)) {
                 killed++;
                 // killed after its manifest was written: then it is complete
                 repo.catalog().find(id).ifPresent(m -> assertThat(m.files()).hasSize(15));
@@ -122,8 +85,7 @@ class CrashConsistencyTest {
         for (int b = 0; b < 5; b++) {
             CrashChild.backup(repo, String.format("20261120T01%04dZ-full", b), 4);
         }
-        runAndKill(-1, "expire", root.toString());
-        long work = Math.max(20, lastWorkMs);
+        long work = Math.max(20, CHILD.calibrate("expire", root.toString()));
         // every 5th run completes (and re-measures the work, which grows when killed runs left backups behind);
         // the others are killed: ITERATIONS kills in all
         int completed = 0;
@@ -134,13 +96,12 @@ class CrashConsistencyTest {
             List<String> newest = repo.catalog().list().stream().map(BackupManifest::id)
                     .skip(Math.max(0, repo.catalog().list().size() - 2)).toList();
             if (i % 5 == 4) {
-                runAndKill(-1, "expire", root.toString());
-                work = Math.max(work, lastWorkMs);
+                work = Math.max(work, CHILD.calibrate("expire", root.toString()));
                 completed++;
                 // the 2 newest, plus the newest verified backup, which retention never deletes
                 assertThat(repo.catalog().list()).hasSizeBetween(2, 3);
                 assertThat(repo.catalog().leftovers()).isEmpty();
-            } else if (runAndKill(rnd.nextLong(work * 3 / 2), "expire", root.toString())) {
+            } else if (CHILD.runAndKill(rnd.nextLong(work * 3 / 2), "expire", root.toString())) {
                 killed++;
             } else {
                 completed++;

@@ -23,17 +23,21 @@ import io.dr4j.core.backup.BackupFile;
 import io.dr4j.core.backup.BackupManifest;
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalSegment;
+import io.dr4j.core.storage.BackupTarget;
 
 /**
  * Re-reads stored objects and checks their size and SHA-256 against the manifests (and WAL files against the hash in
  * their keys): finds flipped bits, truncation, swapped or missing objects, naming each. A sample percentage makes a
- * cheap daily check; 100 % is the full weekly one. The result is recorded in the repository.
+ * cheap daily check; 100 % is the full weekly one. On a mirrored target every mirror's copy is read and a bad copy is
+ * reported with its mirror's location, even when another mirror's copy is intact. The result is recorded in the
+ * repository.
  */
 public final class ReadDataVerifier {
     private final Repository repository;
     private double samplePercent = 100;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private boolean includeWal = true;
+    private boolean allReplicas = true;
     private List<String> backupIds = List.of();
     private ProgressListener progress = ProgressListener.NONE;
     private long seed = 0;
@@ -54,6 +58,15 @@ public final class ReadDataVerifier {
 
     public ReadDataVerifier parallelism(int n) {
         this.parallelism = Math.max(1, n);
+        return this;
+    }
+
+    /**
+     * Whether every replica (mirror) of the target is read (default), or only the target as readers see it (the
+     * first mirror that answers).
+     */
+    public ReadDataVerifier allReplicas(boolean b) {
+        this.allReplicas = b;
         return this;
     }
 
@@ -107,6 +120,8 @@ public final class ReadDataVerifier {
                 chosen.add(i);
             }
         }
+        // every mirror's copy is read: a corrupt copy on one mirror is reported even though another is intact
+        List<BackupTarget> replicas = allReplicas ? repository.target().replicas() : List.of(repository.target());
         List<String> problems = Collections.synchronizedList(new ArrayList<>());
         AtomicLong bytes = new AtomicLong();
         AtomicLong done = new AtomicLong();
@@ -120,14 +135,18 @@ public final class ReadDataVerifier {
             List<Future<?>> futures = new ArrayList<>();
             for (Item i : chosen) {
                 futures.add(pool.submit(() -> {
-                    try (InputStream in = repository.read(i.key(), i.sha256(), i.size())) {
-                        byte[] buf = new byte[256 * 1024];
-                        int n;
-                        while ((n = in.read(buf)) > 0) {
-                            bytes.addAndGet(n);
+                    for (BackupTarget replica : replicas) {
+                        String where = replicas.size() > 1 ? " (copy on " + replica.location() + ")" : "";
+                        try (InputStream in = replicas.size() > 1 ? repository.read(replica, i.key(), i.sha256(), i.size())
+                                : repository.read(i.key(), i.sha256(), i.size())) {
+                            byte[] buf = new byte[256 * 1024];
+                            int n;
+                            while ((n = in.read(buf)) > 0) {
+                                bytes.addAndGet(n);
+                            }
+                        } catch (DrException | IOException e) {
+                            problems.add(i.owner() + ": " + e.getMessage() + where);
                         }
-                    } catch (DrException | IOException e) {
-                        problems.add(i.owner() + ": " + e.getMessage());
                     }
                     long d = done.incrementAndGet();
                     progress.onProgress(new Progress("verify", "read-data", bytes.get(), total, d, chosen.size(),
@@ -154,6 +173,7 @@ public final class ReadDataVerifier {
         details.put("objectsInRepository", Integer.toString(items.size()));
         details.put("bytes", Long.toString(bytes.get()));
         details.put("samplePercent", Double.toString(samplePercent));
+        details.put("replicas", Integer.toString(replicas.size()));
         VerificationRecord r = new VerificationRecord(VerificationRecord.Kind.READ_DATA, started,
                 Duration.ofNanos(System.nanoTime() - t0), sorted.isEmpty(), backups.stream().map(BackupManifest::id).toList(),
                 sorted, details);
