@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Tag("docker")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class TestcontainersRestoreExampleIT {
+class ContainerRestoreExampleIT {
     static final Path REPOSITORY = Path.of("target/junit-examples/logical-repo").toAbsolutePath();
 
     // example {
