@@ -91,6 +91,10 @@ final class CorruptionSetup implements Scenarios.Setup {
                         + "--health-url URL or set dr.plan.health-urls");
             }
         }
+        if (drill && (o.to != null || o.targetTime != null)) {
+            missing.add("a drill restores into a scratch directory to just before the simulated incident: --to and "
+                    + "--target-time are for 'dr plan run'");
+        }
         if (o.targetTime != null) {
             RestoreCommand.parseTime(o.targetTime);
         }

@@ -98,6 +98,9 @@ class CliDrillIT {
                 assertThat(rpo.get("objectiveSeconds").asDouble()).isEqualTo(3600.0);
                 // the incident is marked by an empty transaction just before it: the data is recovered to within ms
                 assertThat(rpo.get("achievedSeconds").asDouble()).isLessThan(5.0);
+                // recovered to the last commit before the incident, not past it
+                assertThat(java.time.Instant.parse(report.get("recoveredTo").asText()))
+                        .isBefore(java.time.Instant.parse(report.get("incidentAt").asText()));
                 JsonNode facts = report.get("environment");
                 assertThat(facts.get("tables restored").asText()).isEqualTo("2 of 2");
                 assertThat(facts.get("check 1").asText()).endsWith("-> true");
