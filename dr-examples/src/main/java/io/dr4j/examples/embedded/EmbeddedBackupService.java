@@ -300,6 +300,8 @@ public final class EmbeddedBackupService implements AutoCloseable {
         EmbeddedBackupService service = start(settings, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("dr4j embedded service stopping");
+            System.out.flush();
             service.close();
             System.out.println("dr4j embedded service stopped cleanly");
             System.out.flush();
