@@ -1,47 +1,44 @@
 package io.dr4j.postgres;
 
-import java.util.Locale;
+import io.dr4j.postgres.wal.WalPositions;
 
-/** WAL locations ({@code X/Y}) and WAL file names. */
+/**
+ * WAL locations ({@code X/Y}) and WAL file names: short names for the restore and backup code. The arithmetic
+ * lives in {@link WalPositions} (and the repository format's {@link io.dr4j.core.backup.WalNames}).
+ */
 public final class Lsn {
     private Lsn() {
     }
 
     /** Parses {@code X/Y}. */
     public static long parse(String lsn) {
-        int slash = lsn.indexOf('/');
-        if (slash < 0) {
-            throw new IllegalArgumentException("Not a WAL location: '" + lsn + "'");
-        }
-        return (Long.parseLong(lsn.substring(0, slash).trim(), 16) << 32) | Long.parseLong(lsn.substring(slash + 1).trim(), 16);
+        return WalPositions.parseLsn(lsn);
     }
 
     public static String format(long lsn) {
-        return String.format(Locale.ROOT, "%X/%X", lsn >>> 32, lsn & 0xFFFFFFFFL);
+        return WalPositions.formatLsn(lsn);
     }
 
     /** The segment number holding {@code lsn}. */
     public static long segmentOf(long lsn, long segmentSize) {
-        return Long.divideUnsigned(lsn, segmentSize);
+        return WalPositions.segmentNumber(lsn, segmentSize);
     }
 
     /** The WAL file name of segment {@code segno} on {@code timeline}. */
     public static String segmentName(long timeline, long segno, long segmentSize) {
-        long perId = 0x100000000L / segmentSize;
-        return String.format(Locale.ROOT, "%08X%08X%08X", timeline, segno / perId, segno % perId);
+        return WalPositions.segmentName(timeline, segno, segmentSize);
     }
 
     /** The segment number of a WAL file name. */
     public static long segmentNumber(String name, long segmentSize) {
-        long perId = 0x100000000L / segmentSize;
-        return Long.parseLong(name.substring(8, 16), 16) * perId + Long.parseLong(name.substring(16, 24), 16);
+        return WalPositions.segmentNumberOf(name, segmentSize);
     }
 
     public static long timelineOf(String name) {
-        return Long.parseLong(name.substring(0, 8), 16);
+        return WalPositions.timelineOf(name);
     }
 
     public static String timelineName(long timeline) {
-        return String.format(Locale.ROOT, "%08X", timeline);
+        return WalPositions.timelineName(timeline);
     }
 }

@@ -26,10 +26,8 @@ public record TimelineHistory(List<Entry> entries) {
 
     /** The path to {@code timeline} as the repository's history files tell it. */
     public static TimelineHistory load(Repository repository, long timeline) {
-        List<Entry> out = new ArrayList<>();
         if (timeline == 1) {
-            out.add(new Entry(1, 0, Long.MAX_VALUE));
-            return new TimelineHistory(out);
+            return of(io.dr4j.postgres.wal.TimelineHistory.first());
         }
         String name = Lsn.timelineName(timeline) + ".history";
         Optional<WalSegment> h = repository.wal().find(name);
@@ -44,19 +42,18 @@ public record TimelineHistory(List<Entry> entries) {
         } catch (IOException e) {
             throw new RestoreFailedException("Could not read " + name + ": " + e.getMessage(), e);
         }
+        return of(io.dr4j.postgres.wal.TimelineHistory.parse(timeline, text));
+    }
+
+    /** The path described by a parsed history file: each ancestor from where it began to where it ended. */
+    public static TimelineHistory of(io.dr4j.postgres.wal.TimelineHistory parsed) {
+        List<Entry> out = new ArrayList<>();
         long begin = 0;
-        for (String line : text.split("\n")) {
-            String l = line.strip();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            String[] f = l.split("\\s+");
-            long tl = Long.parseLong(f[0]);
-            long sw = Lsn.parse(f[1]);
-            out.add(new Entry(tl, begin, sw));
-            begin = sw;
+        for (io.dr4j.postgres.wal.TimelineHistory.Entry e : parsed.entries()) {
+            out.add(new Entry(e.timeline(), begin, e.switchPoint()));
+            begin = e.switchPoint();
         }
-        out.add(new Entry(timeline, begin, Long.MAX_VALUE));
+        out.add(new Entry(parsed.timeline(), begin, Long.MAX_VALUE));
         return new TimelineHistory(out);
     }
 
