@@ -110,7 +110,10 @@ final class ScratchRestoreDrill implements DrillEnvironment {
         long deadline = t0 + waitArchive.toNanos();
         while (true) {
             WalInventory.WalRun run = inventory.continuousFrom(segment, timeline);
-            if (run.reaches(lsn)) {
+            // a partial segment holds the incident only once it was stored after it (its length is the segment's)
+            boolean fresh = run.partial() == null || repository.wal().findPartial(run.partial())
+                    .flatMap(w -> repository.stat(w.key())).map(i -> i.lastModified().isAfter(incident)).orElse(false);
+            if (run.reaches(lsn) && fresh) {
                 facts.put("WAL of the incident archived after", StepProgress.seconds(Duration.ofNanos(System.nanoTime() - t0)));
                 break;
             }
