@@ -20,6 +20,9 @@ public final class Main {
         if (System.getProperty("dr.log.level") == null) {
             boolean verbose = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
             System.setProperty("dr.log.level", verbose ? "INFO" : "WARN");
+            if (System.getProperty("dr.plan.log.level") == null) {
+                System.setProperty("dr.plan.log.level", verbose ? "INFO" : "ERROR");
+            }
         }
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code dr plan list|show|render}: the DR plan's scenarios as executable plans. */
 @Command(name = "plan", description = "The recovery plans of the DR plan's five scenarios.",
-        subcommands = {PlanCommand.ListPlans.class, PlanCommand.Show.class, PlanCommand.Render.class})
+        subcommands = {PlanCommand.ListPlans.class, PlanCommand.Show.class, PlanCommand.Render.class,
+                PlanRunCommand.class})
 final class PlanCommand implements Runnable {
     @ParentCommand
     DrCommand parent;

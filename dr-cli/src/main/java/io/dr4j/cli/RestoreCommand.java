@@ -117,12 +117,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (port != null) {
             options.put("port", port.toString());
         }
-        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "dr4j-pg-binaries");
-        PostgresRestoreStrategy strategy = PostgresRestoreStrategy.builder().binaries(major ->
-                PostgresBinaries.installed(major).or(() -> PostgresBinaries.fromClasspath(cache)
-                        .filter(b -> b.majorVersion() == major)).orElseThrow(() -> new io.dr4j.core.restore.RestoreFailedException(
-                        "No PostgreSQL " + major + " server binaries to start the restored server: install postgresql-"
-                                + major + ", or restore without --start and start it yourself"))).build();
+        PostgresRestoreStrategy strategy = strategy(new java.util.concurrent.atomic.AtomicReference<>());
         try (Repository repo = cli.repository()) {
             cli.info("Restoring into " + to + " (" + describe(rt) + ") ...");
             RestoreResult r = strategy.restore(repo, RestoreRequest.to(to).withBackup(backup).withTarget(rt)
@@ -145,6 +140,22 @@ final class RestoreCommand implements Callable<Integer> {
             }
             return ExitCode.OK;
         }
+    }
+
+    /**
+     * The restore strategy of the CLI: the machine's server binaries of the backup's major version, else those shipped
+     * with dr; {@code used} receives the binaries the restored server was started with.
+     */
+    static PostgresRestoreStrategy strategy(java.util.concurrent.atomic.AtomicReference<PostgresBinaries> used) {
+        Path cache = Path.of(System.getProperty("java.io.tmpdir"), "dr4j-pg-binaries");
+        return PostgresRestoreStrategy.builder().binaries(major -> {
+            PostgresBinaries b = PostgresBinaries.installed(major).or(() -> PostgresBinaries.fromClasspath(cache)
+                    .filter(x -> x.majorVersion() == major)).orElseThrow(() -> new io.dr4j.core.restore.RestoreFailedException(
+                    "No PostgreSQL " + major + " server binaries to start the restored server: install postgresql-"
+                            + major + ", or restore without --start and start it yourself"));
+            used.set(b);
+            return b;
+        }).build();
     }
 
     static String describe(RecoveryTarget t) {

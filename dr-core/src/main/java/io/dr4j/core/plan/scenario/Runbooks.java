@@ -18,6 +18,35 @@ import io.dr4j.core.plan.RecoveryPlan;
  * when a checked-in file differs.
  */
 public final class Runbooks {
+    /** How the scenarios the {@code dr} command can build are run and rehearsed from the command line. */
+    private static final Map<String, String> COMMAND_LINE = Map.of(
+            DatabaseCorruption.ID, """
+                    ## From the command line
+
+                    - Rehearse it without touching production: `dr drill database-corruption --report <dir>` marks \
+                    the incident in the WAL (an empty transaction), restores into a scratch cluster, checks every table \
+                    is back and writes the report with the measured RTO and RPO.
+                    - See what a real run would do: `dr plan run database-corruption --to <new data dir> --service \
+                    <service> --health-url <url> --dry-run`.
+                    - Run it: `dr plan run database-corruption --to <new data dir> --service <service> --health-url \
+                    <url>`; after a failure, `dr plan run database-corruption --resume <state file>` continues the run.
+
+                    Repository, PostgreSQL connection and the service stop/start commands come from the \
+                    configuration: see [cli.md](../cli.md) and [configuration.md](../configuration.md).
+                    """,
+            ApplicationRollback.ID, """
+                    ## From the command line
+
+                    - Rehearse it on a staging service: `dr drill application-rollback --service <staging service> \
+                    --bad-image <image> --health-url <url>` deploys the bad image, rolls it back with this plan and \
+                    writes the report with the measured RTO.
+                    - Run it: `dr plan run application-rollback --service <service> --health-url <url>` (Docker; \
+                    `--platform k8s` for Kubernetes); `--dry-run` shows what it would do.
+
+                    The Docker engine or Kubernetes context comes from the configuration: see [cli.md](../cli.md) and \
+                    [configuration.md](../configuration.md).
+                    """);
+
     private Runbooks() {
     }
 
@@ -40,7 +69,12 @@ public final class Runbooks {
                 + "that executes it, with the default objectives.\n\n| Scenario | Plan id | Steps | Expected duration |\n"
                 + "|---|---|---|---|\n");
         for (RecoveryPlan p : plans().values()) {
-            files.put(p.id() + ".md", p.toMarkdown(Objectives.defaults()));
+            String md = p.toMarkdown(Objectives.defaults());
+            String cli = COMMAND_LINE.get(p.id());
+            if (cli != null) {
+                md = md.replace("\n## Steps\n", "\n" + cli + "\n## Steps\n");
+            }
+            files.put(p.id() + ".md", md);
             index.append("| [").append(p.title()).append("](").append(p.id()).append(".md) | `").append(p.id())
                     .append("` | ").append(p.steps().size()).append(" | ")
                     .append(RecoveryPlan.human(p.expectedSchedule().total())).append(" |\n");

@@ -1,0 +1,97 @@
+package io.dr4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.dr4j.core.internal.json.Json;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Usage and configuration errors of {@code dr plan run} and {@code dr drill}: exit 2, naming what to set. */
+class ScenarioCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void missingCollaboratorsAreNamedWithTheKeysToSet() {
+        CliTest.Run r = CliTest.dr("plan", "run", "database-corruption", "--yes");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(r.err()).contains("scenario database-corruption needs a PostgreSQL connection: set PGHOST")
+                .contains("dr.postgres.host").contains("--repo").contains("dr.repository").contains("--to DIR")
+                .contains("dr.plan.stop-command").contains("--health-url").doesNotContain("Exception");
+
+        CliTest.Run drill = CliTest.dr(Map.of("DR_REPOSITORY", dir.toString()), "drill", "database-corruption");
+        assertThat(drill.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(drill.err()).contains("PGHOST").doesNotContain("--to DIR").doesNotContain("stop-command");
+        CliTest.Run drillTo = CliTest.dr(Map.of("DR_REPOSITORY", dir.toString(), "PGHOST", "127.0.0.1"), "drill",
+                "database-corruption", "--to", dir.resolve("x").toString());
+        assertThat(drillTo.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(drillTo.err()).contains("--to and --target-time are for 'dr plan run'");
+
+        CliTest.Run rollback = CliTest.dr(Map.of("DR_DEPLOY_DOCKER_HOST", "unix:///nowhere.sock"), "plan", "run",
+                "application-rollback");
+        assertThat(rollback.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(rollback.err()).contains("--service NAME").contains("--health-url");
+
+        CliTest.Run bad = CliTest.dr(Map.of("DR_DEPLOY_DOCKER_HOST", "unix:///nowhere.sock"), "drill",
+                "application-rollback", "--service", "staging-api", "--health-url", "http://127.0.0.1:1/health");
+        assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("--bad-image IMAGE");
+    }
+
+    @Test
+    void scenariosTheCommandCannotBuildAndUnknownOnesAreUsageErrors() {
+        CliTest.Run ransomware = CliTest.dr("plan", "run", "ransomware", "--yes");
+        assertThat(ransomware.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(ransomware.err()).contains("cannot be run from the dr command").contains("dr plan show ransomware");
+        CliTest.Run unknown = CliTest.dr("drill", "database-corupption");
+        assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(unknown.err()).contains("Unknown scenario").contains("database-corruption");
+        CliTest.Run platform = CliTest.dr("plan", "run", "application-rollback", "--platform", "nomad");
+        assertThat(platform.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(platform.err()).contains("docker or k8s");
+    }
+
+    @Test
+    void aRealRunNeedsYesWithoutATerminalAndTheDryRunRunsNothing() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("DR_REPOSITORY", dir.resolve("repo").toString());
+        env.put("PGHOST", "127.0.0.1");
+        env.put("PGPORT", "1");
+        env.put("PGUSER", "app");
+        env.put("PGPASSWORD", "s3cret-value");
+        env.put("DR_PLAN_STOP_COMMAND", "touch " + dir.resolve("stopped-{service}"));
+        env.put("DR_PLAN_START_COMMAND", "true");
+        env.put("DR_OBJECTIVES_RTO_DATABASE", "20m");
+        Path to = dir.resolve("restored");
+        String[] args = {"plan", "run", "database-corruption", "--to", to.toString(), "--service", "api",
+                "--health-url", "http://127.0.0.1:1/health"};
+        CliTest.Run noYes = CliTest.dr(env, args);
+        assertThat(noYes.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noYes.err()).contains("pass --yes").contains("--dry-run");
+
+        String[] dry = java.util.Arrays.copyOf(args, args.length + 1);
+        dry[args.length] = "--dry-run";
+        CliTest.Run d = CliTest.dr(env, dry);
+        assertThat(d.code()).as(d.err()).isZero();
+        assertThat(d.out()).contains("DRY RUN").contains(to.toString()).contains("api (stop: 'touch")
+                .contains("app@127.0.0.1:1/").contains("(password set)").contains("RTO objective        20 min")
+                .contains("stop-application").contains("restore-database").doesNotContain("s3cret-value");
+        assertThat(Files.exists(dir.resolve("stopped-api"))).as("the dry run stopped nothing").isFalse();
+        assertThat(to).doesNotExist();
+
+        CliTest.Run json = CliTest.dr(env, "--json", "drill", "database-corruption", "--dry-run");
+        assertThat(json.code()).as(json.err()).isZero();
+        JsonNode n = Json.mapper().readTree(json.out());
+        assertThat(n.get("drill").asBoolean()).isTrue();
+        assertThat(n.get("steps").get(0).asText()).isIn("stop-application", "pick-backup");
+        assertThat(n.get("collaborators").get("services").asText()).contains("not touched");
+    }
+}
