@@ -199,8 +199,9 @@ public final class CrashHarness {
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log == null ? ProcessBuilder.Redirect.DISCARD
-                : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // without a log file the child's errors join its output, which is drained and quoted when the child fails
+        ProcessBuilder pb = log == null ? new ProcessBuilder(cmd).redirectErrorStream(true)
+                : new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Process p;
         try {
             p = pb.start();
@@ -238,7 +239,7 @@ public final class CrashHarness {
             long ms = c.elapsedMs();
             if (code != 0) {
                 throw new AssertionError(main.getSimpleName() + " failed with exit code " + code
-                        + (log == null ? "" : "; see " + log));
+                        + (log == null ? ": " + c.remainingOutput() : "; see " + log));
             }
             return ms;
         }
