@@ -159,8 +159,17 @@ final class RestoreDownload {
             // global/pg_control last, after everything else is durable: a data directory whose restore failed
             // half-way has none, and no server starts on it by accident (docs/reliability.md, "Disk full on restore")
             if (control != null) {
+                // into a temporary name first: a fetch that fails half-way leaves no (truncated) pg_control behind
                 Path cp = local(control.path(), dest, tablespaces);
-                fetch(repository, control, cp, progress);
+                Path partial = cp.resolveSibling(cp.getFileName() + ".dr4j-partial");
+                try {
+                    fetch(repository, control, partial, progress);
+                    syncAll(pool, List.of(partial), dest);
+                    Files.move(partial, cp, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(partial);
+                }
                 syncAll(pool, List.of(cp), dest);
                 stats.files.incrementAndGet();
                 stats.bytes.addAndGet(control.size());

@@ -130,4 +130,51 @@ class RestoreDiskFullIT {
                     + "up front; unchecked it failed half-way, pg_ctl start failed, delta resume succeeded");
         }
     }
+
+    /**
+     * The pg_control guard on its own: every file but {@code global/pg_control} restored (its stored object is
+     * damaged, so the restore fails on it, last), {@code postgresql.conf} and all the rest in place — and
+     * {@code pg_ctl start} still fails, because the server has no control file to start from.
+     */
+    @Test
+    void aRestoreThatFailsOnItsLastFileLeavesNoControlFileAndCannotStart() throws Exception {
+        try (ScratchCluster pg = ScratchCluster.builder().binaries(pg15()).start()) {
+            sql(pg, "CREATE TABLE t (id int primary key, v text)",
+                    "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
+            String sysId = query(pg, "select system_identifier::text from pg_control_system()");
+            Path repoDir = tmp.resolve("repo");
+            Repository repo = repository(repoDir, sysId);
+            BackupResult b = PostgresBackupSource.builder(handle(pg)).build().backup(repo, BackupRequest.of(BackupType.FULL));
+            String key = b.manifest().files().stream().filter(f -> f.path().equals("global/pg_control")).findFirst()
+                    .orElseThrow().objectKey();
+            Path stored = repoDir.resolve(key);
+            byte[] bytes = Files.readAllBytes(stored);
+            bytes[bytes.length / 2] ^= 0x5A;
+            Files.write(stored, bytes);
+
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path dest = tmp.resolve("pgdata"); // reachable by the postgres user, who tries to start it below
+            PostgresRestoreStrategy restore = PostgresRestoreStrategy.builder().binaries(pg15()).build();
+            assertThatThrownBy(() -> restore.restore(repo, RestoreRequest.to(dest).withBackup(b.id())
+                    .withTarget(RecoveryTarget.immediate())))
+                    .isInstanceOf(io.dr4j.core.DrException.class).hasMessageContaining("global/pg_control");
+            assertThat(dest.resolve("global/pg_control")).doesNotExist();
+            assertThat(dest.resolve("postgresql.conf")).exists();
+            assertThat(dest.resolve("PG_VERSION")).exists();
+            assertThat(dest.resolve(RestoreSpace.MARKER)).exists();
+
+            Processes.chownToPostgres(dest);
+            Path logs = Files.createTempDirectory("dr4j-start-attempt");
+            Processes.chownToPostgres(logs);
+            Path logFile = logs.resolve("start.log");
+            Processes.Result start = Processes.run(Processes.asPostgresUser(List.of(PG15_BIN.resolve("pg_ctl").toString(),
+                    "-D", dest.toString(), "-o", "-p " + ScratchCluster.freePort() + " -k " + logs, "-w", "-t", "20",
+                    "-l", logFile.toString(), "start")), Map.of(), null, Duration.ofSeconds(60));
+            String log = Files.exists(logFile) ? Files.readString(logFile) : "";
+            assertThat(start.exitCode()).as("pg_ctl start without pg_control: %s%n%s", start.output(), log).isNotZero();
+            assertThat(start.output() + log).contains("pg_control");
+            assertThat(dest.resolve("postmaster.pid")).doesNotExist();
+            System.out.println("FIGURE pg_ctl start with every file but pg_control: " + (start.output() + log).strip());
+        }
+    }
 }
