@@ -290,10 +290,13 @@ public final class WalPrefetcher implements AutoCloseable {
 
     private void fetchOne(String name, boolean requested) {
         Path dest = spool.resolve(name);
+        // fetched under a name the restore_command never serves, given to the server's user, then renamed: the script
+        // may move a visible file into pg_wal at once, and a root-owned one there cannot be opened by the server
+        Path staging = spool.resolve(".fetching-" + name);
         Exception last = null;
         for (int attempt = 1; attempt <= 3 && running; attempt++) {
             try {
-                WalFetch.Outcome o = new WalFetch(repository).servePartial(servePartial).fetch(name, dest);
+                WalFetch.Outcome o = new WalFetch(repository).servePartial(servePartial).fetch(name, staging);
                 if (o == WalFetch.Outcome.NOT_FOUND) {
                     notFound.incrementAndGet();
                     marker(name + ".missing", "");
@@ -306,8 +309,10 @@ public final class WalPrefetcher implements AutoCloseable {
                         log.info("WAL prefetcher: serving partial segment {} (the newest WAL archived)", name);
                     }
                     fetched.incrementAndGet();
-                    fetchedBytes.addAndGet(Files.size(dest));
-                    Processes.chownToPostgres(dest);
+                    fetchedBytes.addAndGet(Files.size(staging));
+                    Processes.chownToPostgres(staging);
+                    Files.move(staging, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     ready.add(name);
                 }
                 Files.deleteIfExists(spool.resolve(name + ".want"));
