@@ -96,14 +96,9 @@ class RestoreDiskFullIT {
             }
 
             // a real attempt to start the half-restored directory fails
-            Processes.chownToPostgres(dest);
-            Path logs = Files.createTempDirectory("dr4j-start-attempt");
-            Processes.chownToPostgres(logs);
-            Path logFile = logs.resolve("start.log");
-            Processes.Result start = Processes.run(Processes.asPostgresUser(List.of(PG15_BIN.resolve("pg_ctl").toString(),
-                    "-D", dest.toString(), "-o", "-p " + ScratchCluster.freePort() + " -k " + logs, "-w", "-t", "20",
-                    "-l", logFile.toString(), "start")), Map.of(), null, Duration.ofSeconds(60));
-            String log = Files.exists(logFile) ? Files.readString(logFile) : "";
+            StartAttempt attempt = tryToStart(dest);
+            Processes.Result start = attempt.result();
+            String log = attempt.log();
             assertThat(start.exitCode()).as("pg_ctl start on the half-restored directory: %s%n%s", start.output(), log)
                     .isNotZero();
             assertThat(start.output() + log).containsAnyOf("pg_control", "not a database cluster directory");
@@ -163,18 +158,28 @@ class RestoreDiskFullIT {
             assertThat(dest.resolve("PG_VERSION")).exists();
             assertThat(dest.resolve(RestoreSpace.MARKER)).exists();
 
-            Processes.chownToPostgres(dest);
-            Path logs = Files.createTempDirectory("dr4j-start-attempt");
-            Processes.chownToPostgres(logs);
-            Path logFile = logs.resolve("start.log");
-            Processes.Result start = Processes.run(Processes.asPostgresUser(List.of(PG15_BIN.resolve("pg_ctl").toString(),
-                    "-D", dest.toString(), "-o", "-p " + ScratchCluster.freePort() + " -k " + logs, "-w", "-t", "20",
-                    "-l", logFile.toString(), "start")), Map.of(), null, Duration.ofSeconds(60));
-            String log = Files.exists(logFile) ? Files.readString(logFile) : "";
+            StartAttempt attempt = tryToStart(dest);
+            Processes.Result start = attempt.result();
+            String log = attempt.log();
             assertThat(start.exitCode()).as("pg_ctl start without pg_control: %s%n%s", start.output(), log).isNotZero();
             assertThat(start.output() + log).contains("pg_control");
             assertThat(dest.resolve("postmaster.pid")).doesNotExist();
             System.out.println("FIGURE pg_ctl start with every file but pg_control: " + (start.output() + log).strip());
         }
+    }
+
+    record StartAttempt(Processes.Result result, String log) {
+    }
+
+    /** A real {@code pg_ctl start} on {@code dest} as the postgres user, with its output and the server's log. */
+    private static StartAttempt tryToStart(Path dest) throws Exception {
+        Processes.chownToPostgres(dest);
+        Path logs = Files.createTempDirectory("dr4j-start-attempt");
+        Processes.chownToPostgres(logs);
+        Path logFile = logs.resolve("start.log");
+        Processes.Result start = Processes.run(Processes.asPostgresUser(List.of(PG15_BIN.resolve("pg_ctl").toString(),
+                "-D", dest.toString(), "-o", "-p " + ScratchCluster.freePort() + " -k " + logs, "-w", "-t", "20",
+                "-l", logFile.toString(), "start")), Map.of(), null, Duration.ofSeconds(60));
+        return new StartAttempt(start, Files.exists(logFile) ? Files.readString(logFile) : "");
     }
 }

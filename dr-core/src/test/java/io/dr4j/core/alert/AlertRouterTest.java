@@ -1,17 +1,17 @@
 package io.dr4j.core.alert;
 
+import io.dr4j.core.schedule.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 class AlertRouterTest {
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T02:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T02:00:00Z"));
     private final RecordingNotifier slack = new RecordingNotifier("slack");
     private final RecordingNotifier pager = new RecordingNotifier("pagerduty");
     private final AlertRouter router = AlertRouter.builder().clock(clock).route(slack, Severity.WARNING)
@@ -84,31 +84,4 @@ class AlertRouterTest {
         assertThat(router.stats().failed()).isEqualTo(1);
     }
 
-    /** A clock tests move by hand. */
-    static final class MutableClock extends java.time.Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.dr4j.core.monitor;
 
+import io.dr4j.core.schedule.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ class BackupMonitorTest {
     @TempDir
     Path dir;
     private Repository repo;
-    private final MovableClock clock = new MovableClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
     private final Notifier notifier = new Notifier() {
         @Override
@@ -304,31 +304,4 @@ class BackupMonitorTest {
                 .hasMessageContaining("dr.monitor.max-backup-age must be a duration");
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

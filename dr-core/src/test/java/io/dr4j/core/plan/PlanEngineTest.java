@@ -1,5 +1,6 @@
 package io.dr4j.core.plan;
 
+import io.dr4j.core.schedule.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -475,7 +476,7 @@ class PlanEngineTest {
     void achievedRtoAndRpoAreComparedWithTheObjectives() {
         Instant declared = Instant.parse("2026-11-26T10:00:00Z");
         Instant incident = Instant.parse("2026-11-26T09:50:00Z");
-        MutableClock clock = new MutableClock(declared);
+        ManualClock clock = new ManualClock(declared);
         RecoveryPlan plan = RecoveryPlan.builder("measured").rto(Component.DATABASE, Component.FULL_SYSTEM)
                 .rpo(Component.DATABASE, Component.CONFIGURATION)
                 .step(Step.builder("restore").action(ctx -> {

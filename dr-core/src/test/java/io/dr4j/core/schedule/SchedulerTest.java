@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SchedulerTest {
-    private final MutableClock clock = new MutableClock("2026-11-26T01:00:00Z");
+    private final ManualClock clock = ManualClock.at("2026-11-26T01:00:00Z");
     private final List<JobEvent> events = new CopyOnWriteArrayList<>();
     private final List<ScheduledJob.Context> runs = new CopyOnWriteArrayList<>();
 

@@ -1,5 +1,6 @@
 package io.dr4j.examples.embedded;
 
+import io.dr4j.core.schedule.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -14,11 +15,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
@@ -47,33 +45,6 @@ class EmbeddedBackupServiceIT {
     @TempDir
     Path dir;
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private Map<String, String> config(ScratchCluster pg, String spool) {
         Map<String, String> m = new HashMap<>();
@@ -124,8 +95,8 @@ class EmbeddedBackupServiceIT {
             if (!next0200.isAfter(Instant.now())) {
                 next0200 = next0200.plus(Duration.ofDays(1));
             }
-            MutableClock clockA = new MutableClock(next0200.minusSeconds(2));
-            MutableClock clockB = new MutableClock(next0200.minusSeconds(2));
+            ManualClock clockA = new ManualClock(next0200.minusSeconds(2));
+            ManualClock clockB = new ManualClock(next0200.minusSeconds(2));
             EmbeddedBackupService a = EmbeddedBackupService.start(settings(config(pg, "spool-a")), clockA);
             EmbeddedBackupService b = null;
             try {

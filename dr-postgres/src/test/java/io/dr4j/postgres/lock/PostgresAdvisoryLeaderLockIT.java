@@ -1,5 +1,6 @@
 package io.dr4j.postgres.lock;
 
+import io.dr4j.core.schedule.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -112,7 +113,7 @@ class PostgresAdvisoryLeaderLockIT {
     void twoSchedulerReplicasRunADueJobOnce() throws Exception {
         List<String> ranOn = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
-        MovableClock mc = new MovableClock(Instant.parse("2026-11-26T01:59:00Z"));
+        ManualClock mc = new ManualClock(Instant.parse("2026-11-26T01:59:00Z"));
         try (PostgresAdvisoryLeaderLock la = contender(); PostgresAdvisoryLeaderLock lb = contender();
              Scheduler a = Scheduler.builder().clock(mc).leaderLock(la).stateStore(ScheduleStateStore.inMemory()).build();
              Scheduler b = Scheduler.builder().clock(mc).leaderLock(lb).stateStore(ScheduleStateStore.inMemory()).build()) {
@@ -125,7 +126,7 @@ class PostgresAdvisoryLeaderLockIT {
             }));
             b.add(new ScheduledJob("full-backup", CronSchedule.parse("0 2 * * *"), Duration.ZERO, false,
                     ctx -> ranOn.add("b")));
-            mc.now = Instant.parse("2026-11-26T02:00:00Z");
+            mc.set("2026-11-26T02:00:00Z");
             List<Future<?>> fa = a.tick();
             List<Future<?>> fb = b.tick();
             assertThat(fa).hasSize(1);
@@ -149,27 +150,4 @@ class PostgresAdvisoryLeaderLockIT {
         lock.close();
     }
 
-    /** A clock the test moves. */
-    static final class MovableClock extends java.time.Clock {
-        volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,13 +1,11 @@
 package io.dr4j.deploy.k8s.lock;
 
+import io.dr4j.core.schedule.ManualClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,29 +47,6 @@ class KubernetesLeaseRaceTest {
     private static final String LOCK = "race";
     private static final Duration DURATION = Duration.ofSeconds(10);
 
-    /** A clock only the test moves. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-26T02:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** One replica: its own HTTP client (so the test can cut it off) and lock. */
     record Replica(String id, KubernetesClient client, KubernetesLeaseLeaderLock lock) {
@@ -81,7 +56,7 @@ class KubernetesLeaseRaceTest {
     record Held(String replica, int round, LeaderLock.Lease lease) {
     }
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-26T02:00:00Z"));
 
     private Replica replica(String id) {
         KubernetesClient c = server.createClient();
