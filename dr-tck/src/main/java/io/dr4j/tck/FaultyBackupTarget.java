@@ -1,6 +1,5 @@
 package io.dr4j.tck;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import io.dr4j.core.storage.BackupTarget;
+import io.dr4j.core.storage.BlockInputStream;
 import io.dr4j.core.storage.ByteRange;
 import io.dr4j.core.storage.Capability;
 import io.dr4j.core.storage.ListPage;
@@ -352,7 +352,7 @@ public final class FaultyBackupTarget implements BackupTarget {
     }
 
     /** Truncates, flips a byte or breaks the stream at given offsets of what it returns. */
-    private static final class Corrupting extends FilterInputStream {
+    private static final class Corrupting extends BlockInputStream {
         private final String key;
         private final long truncateAt;
         private final long flipAt;
@@ -365,13 +365,6 @@ public final class FaultyBackupTarget implements BackupTarget {
             this.truncateAt = truncateAt;
             this.flipAt = flipAt;
             this.breakAt = breakAt;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -392,7 +385,7 @@ public final class FaultyBackupTarget implements BackupTarget {
             if (breakAt >= 0) {
                 limit = Math.min(limit, breakAt - pos);
             }
-            int n = super.read(b, off, (int) Math.max(1, limit));
+            int n = in.read(b, off, (int) Math.max(1, limit));
             if (n > 0) {
                 if (flipAt >= pos && flipAt < pos + n) {
                     int i = off + (int) (flipAt - pos);
@@ -401,14 +394,6 @@ public final class FaultyBackupTarget implements BackupTarget {
                 pos += n;
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // route through read so that offsets stay right
-            byte[] tmp = new byte[(int) Math.min(n, 8192)];
-            int r = read(tmp, 0, tmp.length);
-            return Math.max(r, 0);
         }
 
         @Override

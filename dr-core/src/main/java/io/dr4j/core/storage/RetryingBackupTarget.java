@@ -295,24 +295,16 @@ public final class RetryingBackupTarget implements BackupTarget {
     }
 
     /** Reopens the object at the offset reached when the stream fails halfway. */
-    private final class ResumingInputStream extends InputStream {
+    private final class ResumingInputStream extends BlockInputStream {
         private final String key;
         private final ByteRange range;
-        private InputStream in;
         private long position;
         private int failures;
 
         ResumingInputStream(String key, ByteRange range, InputStream first) {
+            super(first);
             this.key = key;
             this.range = range;
-            this.in = first;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -340,11 +332,6 @@ public final class RetryingBackupTarget implements BackupTarget {
                     in = call("get " + key, () -> delegate.get(key, rest));
                 }
             }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
 
         private void closeQuietly(InputStream s) {
