@@ -308,10 +308,7 @@ public final class MirroredBackupTarget implements BackupTarget {
      */
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        ObjectKeys.validatePrefix(prefix);
-        if (pageSize <= 0) {
-            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
-        }
+        ObjectKeys.validateListing(prefix, pageSize);
         try (Stream<ObjectInfo> all = listAll(prefix)) {
             Iterator<ObjectInfo> it = all.filter(o -> continuationToken == null
                     || o.key().compareTo(continuationToken) > 0).iterator();
