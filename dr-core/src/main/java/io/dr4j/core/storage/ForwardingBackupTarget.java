@@ -2,7 +2,6 @@ package io.dr4j.core.storage;
 
 import java.io.InputStream;
 import java.net.URI;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,11 +23,11 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Forwarded: the methods every target implements ({@link #location}, {@link #capabilities}, {@link #newWriter},
- * {@link #get(String, ByteRange)}, {@link #stat}, {@link #list}, {@link #delete}), {@link #listChildren} (stores
- * answer it with one delimiter listing; override it as well when you change {@link #list}) and {@link #close}.
- * Not forwarded: the conveniences built on them ({@code put}, {@code get(key)}, {@code exists}, {@code listAll}),
- * which call this target's methods so that an override applies to them too, and {@link #replicas()}, which stays
- * this target.
+ * {@link #get(String, ByteRange)}, {@link #stat}, {@link #list}, {@link #delete}) and {@link #close}. Not
+ * forwarded: the conveniences built on them ({@code put}, {@code get(key)}, {@code exists}, {@code listAll},
+ * {@code listChildren}), which call this target's methods so that an override applies to them too, and
+ * {@link #replicas()}, which stays this target. A decorator that leaves listings alone can forward
+ * {@code listChildren} as well, to keep the store's one-request delimiter listing.
  */
 public class ForwardingBackupTarget implements BackupTarget {
     private final BackupTarget delegate;
@@ -70,11 +69,6 @@ public class ForwardingBackupTarget implements BackupTarget {
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
         return delegate.list(prefix, continuationToken, pageSize);
-    }
-
-    @Override
-    public List<String> listChildren(String prefix) {
-        return delegate.listChildren(prefix);
     }
 
     @Override

@@ -46,7 +46,7 @@ class ForwardingBackupTargetTest {
         assertThat(readOnly.stat("a/x/1")).get().extracting(ObjectInfo::size).isEqualTo(3L);
         assertThat(readOnly.exists("a/nothing")).isFalse();
         assertThat(readOnly.list("a/", null, 10).objects()).extracting(ObjectInfo::key).containsExactly("a/x/1", "a/y");
-        assertThat(readOnly.listChildren("a/")).containsExactly("x", "y");
+        assertThat(readOnly.listChildren("a/")).containsExactly("x", "y"); // built on list()
         assertThat(readOnly.replicas()).containsExactly(readOnly);
         // put() is built on newWriter: the override applies to it as well
         assertThatThrownBy(() -> readOnly.put("b", InputStream.nullInputStream(), WriteOptions.createNew()))
