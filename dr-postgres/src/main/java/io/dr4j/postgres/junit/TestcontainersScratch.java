@@ -8,13 +8,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.dr4j.core.config.Secret;
 import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.cluster.ScratchCluster;
+import io.dr4j.postgres.restore.RecoveryLauncher;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +27,17 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A scratch server in a Testcontainers {@link PostgreSQLContainer}, started for each logical restore and removed
- * after it; the backup is restored with the machine's {@code pg_restore} over the container's port.
+ * A scratch server in a Testcontainers container, started for each restore and removed after it:
+ * <ul>
+ *   <li><b>logical</b> backups: a {@link PostgreSQLContainer}, restored with the machine's {@code pg_restore} over
+ *   the container's port;</li>
+ *   <li><b>physical</b> backups (with {@link #hostNetwork(String)} only): the backup is restored on this machine
+ *   into a temporary directory (point-in-time recovery settings, the WAL spool), given to the uid:gid the image's
+ *   server runs as, bind-mounted into a container of the image at the same path, and started there with the
+ *   image's {@code postgres} on {@code 127.0.0.1} and a free port; WAL reaches the recovering server through the
+ *   spool this JVM's prefetcher keeps filling. The image must hold the backup's major version (checked first, in a
+ *   throwaway container) and the Docker engine must see this machine's file system (a local engine).</li>
+ * </ul>
  *
  * <pre>{@code
  * ScratchProvider.testcontainers("postgres:15")                        // the usual case: a registry is reachable
@@ -32,10 +45,6 @@ import org.testcontainers.utility.DockerImageName;
  * TestcontainersScratch.hostNetwork(image)                             // an engine without a bridge network
  * TestcontainersScratch.container(() -> new PostgreSQLContainer(image).withSharedMemorySize(1L << 30))
  * }</pre>
- *
- * Physical backups are not restored into containers: the restored data directory would have to be copied into the
- * container or bind-mounted with the server's uid, and the image's binaries would have to match the backup's major
- * version and build exactly; the machine's or zonky binaries do that job with no engine at all.
  */
 public final class TestcontainersScratch implements ScratchProvider {
     private static final Logger log = LoggerFactory.getLogger(TestcontainersScratch.class);
@@ -43,6 +52,7 @@ public final class TestcontainersScratch implements ScratchProvider {
 
     private final Supplier<? extends PostgreSQLContainer> factory;
     private final String description;
+    private final Map<String, ContainerRecovery.ImageFacts> facts = new ConcurrentHashMap<>();
 
     private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description) {
         this.factory = factory;
@@ -101,12 +111,38 @@ public final class TestcontainersScratch implements ScratchProvider {
 
     @Override
     public PostgresBinaries binaries(int major) {
-        throw new Unavailable("a container runs no restored data directory; Testcontainers restores logical backups "
-                + "(use ScratchProvider.machineBinaries() or zonky() for a physical backup)", null);
+        throw new Unavailable("the container's server runs a restored data directory through recoveryLauncher(), "
+                + "not with binaries of this machine", null);
     }
 
+    /**
+     * A launcher running the restored data directory in a container of the image, on the host's network; checks first
+     * (once per image, in a throwaway container) that the image's server is of {@code major} and which uid:gid it
+     * runs as.
+     *
+     * @throws Unavailable without a Docker engine, without host networking, or when the image's major version differs
+     */
     @Override
-    public ScratchServer start(int major) {
+    public Optional<RecoveryLauncher> recoveryLauncher(int major) {
+        PostgreSQLContainer template = factory.get();
+        DockerImageName img = DockerImageName.parse(template.getDockerImageName());
+        String what = description.equals("container") ? "container " + template.getDockerImageName() : description;
+        if (!"host".equals(template.getNetworkMode())) {
+            throw new Unavailable(what + ": a physical restore runs the image's server on this machine's network "
+                    + "(127.0.0.1 and a free port) with the restored data directory bind-mounted: use "
+                    + "TestcontainersScratch.hostNetwork(image) (@RestoredDatabase(hostNetwork = true))", null);
+        }
+        requireEngine();
+        ContainerRecovery.ImageFacts f = facts.computeIfAbsent(img.asCanonicalNameString(),
+                k -> ContainerRecovery.probe(img));
+        String refusal = ContainerRecovery.mismatch(img, f, major);
+        if (refusal != null) {
+            throw new Unavailable(refusal, null);
+        }
+        return Optional.of(new ContainerRecovery(img, f, what));
+    }
+
+    private static void requireEngine() {
         try {
             DockerClientFactory.instance().client();
         } catch (RuntimeException e) {
@@ -115,6 +151,11 @@ public final class TestcontainersScratch implements ScratchProvider {
                     + (host == null ? "not set" : host) + "): start one, or point DOCKER_HOST at it, e.g. "
                     + "DOCKER_HOST=unix:///var/run/docker.sock", e);
         }
+    }
+
+    @Override
+    public ScratchServer start(int major) {
+        requireEngine();
         PostgreSQLContainer c = factory.get();
         String what = description.equals("container") ? "container " + c.getDockerImageName() : description;
         try {
