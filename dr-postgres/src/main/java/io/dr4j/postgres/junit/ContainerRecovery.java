@@ -3,6 +3,7 @@ package io.dr4j.postgres.junit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,11 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
 
 import io.dr4j.core.restore.RestoreFailedException;
 import io.dr4j.postgres.cluster.FileOwner;
@@ -19,7 +25,6 @@ import io.dr4j.postgres.restore.RecoveryLauncher;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.startupcheck.IsRunningStartupCheckStrategy;
@@ -117,10 +122,29 @@ final class ContainerRecovery implements RecoveryLauncher {
     @Override
     public Running start(Path dataDir, int port, int majorVersion) {
         String data = dataDir.toAbsolutePath().toString();
+        try {
+            // PostgreSQL refuses a data directory others can read
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new RestoreFailedException("Cannot make " + data + " private (0700): " + e.getMessage(), e);
+        }
+        // the data directory and the tablespaces it links to, at the same paths inside (bind mounts given to the
+        // create command directly: Testcontainers' withFileSystemBind first checks mounting with an alpine image)
+        List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(data, new Volume(data), AccessMode.rw));
+        for (Path t : tablespaces(dataDir)) {
+            binds.add(new Bind(t.toString(), new Volume(t.toString()), AccessMode.rw));
+        }
+        LogTail logs = new LogTail();
         GenericContainer<?> c = new GenericContainer<>(image).withNetworkMode("host")
-                .withFileSystemBind(data, data, BindMode.READ_WRITE)
                 .withLabel("io.dr4j.restored-data-directory", data)
-                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("postgres").withUser(owner.toString()))
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withEntrypoint("postgres").withUser(owner.toString());
+                    HostConfig hc = cmd.getHostConfig() != null ? cmd.getHostConfig() : HostConfig.newHostConfig();
+                    cmd.withHostConfig(hc.withBinds(binds));
+                })
+                .withLogConsumer(logs)
+                .withStartupAttempts(1)
                 .withCommand("-D", data, "-c", "port=" + port, "-c", "listen_addresses=127.0.0.1",
                         "-c", "unix_socket_directories=/tmp", "-c", "logging_collector=off")
                 .withStartupCheckStrategy(new IsRunningStartupCheckStrategy())
@@ -130,20 +154,18 @@ final class ContainerRecovery implements RecoveryLauncher {
                         // the restore waits for the end of recovery on 127.0.0.1:port itself
                     }
                 });
-        for (Path t : tablespaces(dataDir)) {
-            c.withFileSystemBind(t.toString(), t.toString(), BindMode.READ_WRITE);
-        }
         try {
             c.start();
         } catch (RuntimeException e) {
-            String logs = tail(c);
             stopQuietly(c);
+            String tail = logs.text();
             throw new RestoreFailedException("The restored data directory " + data + " did not start in a container of "
-                    + image.asCanonicalNameString() + " (as uid:gid " + owner + "): " + message(e) + logs
+                    + image.asCanonicalNameString() + " (as uid:gid " + owner + "): " + message(e)
+                    + (tail.isBlank() ? "" : "; container log:\n" + tail)
                     + "\nThe Docker engine must see this machine's file system at the same path (a local engine), "
                     + "and the image's server must be PostgreSQL " + majorVersion, e);
         }
-        Started s = new Started(c, port);
+        Started s = new Started(c, port, logs);
         started = s;
         log.info("Restored data directory {} runs in container {} of {} as uid:gid {} on 127.0.0.1:{}", data,
                 shortId(c), image.asCanonicalNameString(), owner, port);
@@ -240,16 +262,38 @@ final class ContainerRecovery implements RecoveryLauncher {
         }
     }
 
+    /** The last lines a container wrote (stdout and stderr), kept after the container is removed. */
+    static final class LogTail implements java.util.function.Consumer<OutputFrame> {
+        private static final int MAX = 32 * 1024;
+        private final StringBuilder sb = new StringBuilder();
+
+        @Override
+        public synchronized void accept(OutputFrame frame) {
+            sb.append(frame.getUtf8String());
+            if (sb.length() > MAX) {
+                sb.delete(0, sb.length() - MAX);
+            }
+        }
+
+        /** The last 40 lines. */
+        synchronized String text() {
+            List<String> lines = sb.toString().lines().toList();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+    }
+
     /** A container running a restored data directory. */
     final class Started implements Running {
         private final GenericContainer<?> container;
         private final int port;
         private final String id;
+        private final LogTail logs;
 
-        Started(GenericContainer<?> container, int port) {
+        Started(GenericContainer<?> container, int port, LogTail logs) {
             this.container = container;
             this.port = port;
             this.id = shortId(container);
+            this.logs = logs;
         }
 
         String containerId() {
@@ -267,7 +311,8 @@ final class ContainerRecovery implements RecoveryLauncher {
 
         @Override
         public String logTail() {
-            return ContainerRecovery.logTail(container);
+            String tail = logs.text();
+            return tail.isBlank() ? ContainerRecovery.logTail(container) : tail;
         }
 
         @Override

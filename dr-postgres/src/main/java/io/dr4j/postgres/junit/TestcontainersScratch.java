@@ -52,7 +52,8 @@ public final class TestcontainersScratch implements ScratchProvider {
 
     private final Supplier<? extends PostgreSQLContainer> factory;
     private final String description;
-    private final Map<String, ContainerRecovery.ImageFacts> facts = new ConcurrentHashMap<>();
+    /** What each image said (by image id; one throwaway container per image and JVM). */
+    private static final Map<String, ContainerRecovery.ImageFacts> FACTS = new ConcurrentHashMap<>();
 
     private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description) {
         this.factory = factory;
@@ -133,13 +134,21 @@ public final class TestcontainersScratch implements ScratchProvider {
                     + "TestcontainersScratch.hostNetwork(image) (@RestoredDatabase(hostNetwork = true))", null);
         }
         requireEngine();
-        ContainerRecovery.ImageFacts f = facts.computeIfAbsent(img.asCanonicalNameString(),
-                k -> ContainerRecovery.probe(img));
+        ContainerRecovery.ImageFacts f = FACTS.computeIfAbsent(imageKey(img), k -> ContainerRecovery.probe(img));
         String refusal = ContainerRecovery.mismatch(img, f, major);
         if (refusal != null) {
             throw new Unavailable(refusal, null);
         }
         return Optional.of(new ContainerRecovery(img, f, what));
+    }
+
+    /** The image's id when the engine has it (a rebuilt tag is asked again), else its name (pulled by the probe). */
+    private static String imageKey(DockerImageName image) {
+        try {
+            return DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec().getId();
+        } catch (RuntimeException e) {
+            return image.asCanonicalNameString();
+        }
     }
 
     private static void requireEngine() {
