@@ -53,7 +53,7 @@ class ContainerPhysicalRestoreIT {
 
     /** What a sample test saw while its database ran. */
     record Seen(String name, RestoredPostgres db, long orders, boolean inRecovery, String timeline, String container,
-                String containerUser, int dataUid, List<String> restoreCommandScripts) {
+                String containerUser, int dataUid, List<String> restoreCommandScripts, Map<String, Integer> walOwners) {
     }
 
     @BeforeAll
@@ -86,6 +86,13 @@ class ContainerPhysicalRestoreIT {
         try (var s = Files.list(data.resolve("pg_wal"))) {
             scripts = s.map(p -> p.getFileName().toString()).toList();
         }
+        Map<String, Integer> walOwners = new java.util.TreeMap<>();
+        try (var s = Files.list(data.resolve("pg_wal"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                walOwners.put(p.getFileName().toString(), (Integer) Files.getAttribute(p, "unix:uid",
+                        LinkOption.NOFOLLOW_LINKS));
+            }
+        }
         try (Connection conn = db.connect(); Statement st = conn.createStatement()) {
             boolean inRecovery;
             try (ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery()")) {
@@ -99,7 +106,7 @@ class ContainerPhysicalRestoreIT {
             }
             Seen seen = new Seen(name, db, count(conn, "SELECT count(*) FROM orders"), inRecovery, timeline,
                     c.getId(), c.getConfig().getUser(),
-                    (Integer) Files.getAttribute(data, "unix:uid", LinkOption.NOFOLLOW_LINKS), scripts);
+                    (Integer) Files.getAttribute(data, "unix:uid", LinkOption.NOFOLLOW_LINKS), scripts, walOwners);
             SEEN.add(seen);
             return seen;
         }
@@ -128,6 +135,10 @@ class ContainerPhysicalRestoreIT {
         assertThat(s.dataUid()).as("the restored directory was given to the container's uid").isEqualTo(999);
         assertThat(s.restoreCommandScripts()).as("the WAL spool is removed once recovery ended")
                 .doesNotContain("dr4j-spool");
+        assertThat(s.walOwners().keySet()).as("segments of timeline 1 came through the spool into pg_wal")
+                .anyMatch(n -> n.startsWith("00000001"));
+        assertThat(s.walOwners().values()).as("the prefetcher gave the WAL it served to the container's uid: "
+                + s.walOwners()).containsOnly(999);
         assertThat(s.db().scratch()).startsWith("Testcontainers container " + LocalImages.PG15 + " (host network) "
                 + "PostgreSQL 15.");
         assertThat(s.db().recoveredToLsn()).isPresent();
