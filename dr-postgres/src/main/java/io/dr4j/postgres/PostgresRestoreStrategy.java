@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * the backup's start to the target is archived. Files are downloaded and decompressed in parallel, then fsynced
  * in one parallel pass. Recovery settings go to {@code postgresql.auto.conf} with {@code recovery.signal}; the
  * {@code restore_command} is a generated script serving WAL from a spool that a {@link WalSpoolFiller} fills ahead
- * of replay. With {@code start}, the server is started and the restore returns once recovery has ended
+ * of replay. With {@code start}, the server is started (with this machine's binaries, or by a
+ * {@link RecoveryLauncher}, e.g. in a container) and the restore returns once recovery has ended
  * ({@code pg_is_in_recovery()} false).
  *
  * <p>Request options: {@code port} (default: a free port), {@code tablespace.<oid>} (where a tablespace goes;
@@ -276,8 +277,8 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                 }
             } catch (SQLException e) {
                 if (!server.alive()) {
-                    throw new RestoreFailedException("The restored server stopped during recovery (" + server.description()
-                            + "). Server log:\n" + server.logTail(), e);
+                    throw new RestoreFailedException("The restored server stopped during recovery ("
+                            + server.description() + "). Server log:\n" + server.logTail(), e);
                 }
             }
             if (System.nanoTime() > deadline) {

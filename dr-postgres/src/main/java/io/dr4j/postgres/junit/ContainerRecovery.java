@@ -100,9 +100,9 @@ final class ContainerRecovery implements RecoveryLauncher {
         if (facts.major() == backupMajor) {
             return null;
         }
-        return "image " + image.asCanonicalNameString() + " runs PostgreSQL " + facts.version() + " but the backup is of "
-                + "PostgreSQL " + backupMajor + ": a physical restore needs a server of the backup's major version. Use "
-                + "an image of PostgreSQL " + backupMajor + ": image = \"postgres:" + backupMajor + "\" "
+        return "image " + image.asCanonicalNameString() + " runs PostgreSQL " + facts.version()
+                + " but the backup is of PostgreSQL " + backupMajor + ": a physical restore needs a server of the "
+                + "backup's major version. Use an image of PostgreSQL " + backupMajor + ": image = \"postgres:" + backupMajor + "\" "
                 + "(TestcontainersScratch.hostNetwork(\"postgres:" + backupMajor + "\"))";
     }
 

@@ -20,6 +20,7 @@ import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.cluster.ScratchCluster;
 import io.dr4j.postgres.restore.RecoveryLauncher;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -55,9 +56,14 @@ public final class TestcontainersScratch implements ScratchProvider {
     /** What each image said (by image id; one throwaway container per image and JVM). */
     private static final Map<String, ContainerRecovery.ImageFacts> FACTS = new ConcurrentHashMap<>();
 
-    private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description) {
+    /** The image of a host-network scratch (physical restores), else null. */
+    private final @Nullable DockerImageName hostNetworkImage;
+
+    private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description,
+                                  @Nullable DockerImageName hostNetworkImage) {
         this.factory = factory;
         this.description = description;
+        this.hostNetworkImage = hostNetworkImage;
     }
 
     /**
@@ -81,7 +87,7 @@ public final class TestcontainersScratch implements ScratchProvider {
     public static TestcontainersScratch image(DockerImageName image) {
         Objects.requireNonNull(image, "image");
         return new TestcontainersScratch(() -> withCredentials(new PostgreSQLContainer(image)),
-                "container " + image.asCanonicalNameString());
+                "container " + image.asCanonicalNameString(), null);
     }
 
     /**
@@ -91,12 +97,15 @@ public final class TestcontainersScratch implements ScratchProvider {
     public static TestcontainersScratch hostNetwork(DockerImageName image) {
         Objects.requireNonNull(image, "image");
         return new TestcontainersScratch(() -> withCredentials(new HostNetworkContainer(image)),
-                "container " + image.asCanonicalNameString() + " (host network)");
+                "container " + image.asCanonicalNameString() + " (host network)", image);
     }
 
-    /** Containers made by {@code factory} (not started; user, password and database as the factory sets them). */
+    /**
+     * Containers made by {@code factory} (not started; user, password and database as the factory sets them), for
+     * logical restores; physical ones need {@link #hostNetwork(DockerImageName)}.
+     */
     public static TestcontainersScratch container(Supplier<? extends PostgreSQLContainer> factory) {
-        return new TestcontainersScratch(Objects.requireNonNull(factory, "factory"), "container");
+        return new TestcontainersScratch(Objects.requireNonNull(factory, "factory"), "container", null);
     }
 
     private static PostgreSQLContainer withCredentials(PostgreSQLContainer c) {
@@ -125,14 +134,13 @@ public final class TestcontainersScratch implements ScratchProvider {
      */
     @Override
     public Optional<RecoveryLauncher> recoveryLauncher(int major) {
-        PostgreSQLContainer template = factory.get();
-        DockerImageName img = DockerImageName.parse(template.getDockerImageName());
-        String what = description.equals("container") ? "container " + template.getDockerImageName() : description;
-        if (!"host".equals(template.getNetworkMode())) {
-            throw new Unavailable(what + ": a physical restore runs the image's server on this machine's network "
-                    + "(127.0.0.1 and a free port) with the restored data directory bind-mounted: use "
+        DockerImageName img = hostNetworkImage;
+        if (img == null) {
+            throw new Unavailable(description + ": a physical restore runs the image's server on this machine's "
+                    + "network (127.0.0.1 and a free port) with the restored data directory bind-mounted: use "
                     + "TestcontainersScratch.hostNetwork(image) (@RestoredDatabase(hostNetwork = true))", null);
         }
+        String what = description;
         requireEngine();
         ContainerRecovery.ImageFacts f = FACTS.computeIfAbsent(imageKey(img), k -> ContainerRecovery.probe(img));
         String refusal = ContainerRecovery.mismatch(img, f, major);
