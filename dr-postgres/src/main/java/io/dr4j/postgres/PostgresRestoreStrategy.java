@@ -31,11 +31,13 @@ import io.dr4j.core.restore.RestoreRequest;
 import io.dr4j.core.restore.RestoreResult;
 import io.dr4j.core.restore.RestoreStrategy;
 import io.dr4j.postgres.backup.ProgressTracker;
+import io.dr4j.postgres.cluster.FileOwner;
 import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.cluster.ScratchCluster;
 import io.dr4j.postgres.internal.Processes;
 import io.dr4j.postgres.restore.InJvmWalSpoolFiller;
 import io.dr4j.postgres.restore.PrefetcherSpoolFiller;
+import io.dr4j.postgres.restore.RecoveryLauncher;
 import io.dr4j.postgres.restore.RestorePlan;
 import io.dr4j.postgres.restore.WalSpoolFiller;
 
@@ -50,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * the backup's start to the target is archived. Files are downloaded and decompressed in parallel, then fsynced
  * in one parallel pass. Recovery settings go to {@code postgresql.auto.conf} with {@code recovery.signal}; the
  * {@code restore_command} is a generated script serving WAL from a spool that a {@link WalSpoolFiller} fills ahead
- * of replay. With {@code start}, the server is started and the restore returns once recovery has ended
+ * of replay. With {@code start}, the server is started (with this machine's binaries, or by a
+ * {@link RecoveryLauncher}, e.g. in a container) and the restore returns once recovery has ended
  * ({@code pg_is_in_recovery()} false).
  *
  * <p>Request options: {@code port} (default: a free port), {@code tablespace.<oid>} (where a tablespace goes;
@@ -66,12 +69,14 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
     private final WalSpoolFiller offlineFiller = new InJvmWalSpoolFiller(4);
     private final int lookAhead;
     private final Duration recoveryTimeout;
+    private final @Nullable RecoveryLauncher launcher;
 
     private PostgresRestoreStrategy(Builder b) {
         this.binaries = b.binaries;
         this.filler = b.filler;
         this.lookAhead = b.lookAhead;
         this.recoveryTimeout = b.recoveryTimeout;
+        this.launcher = b.launcher;
     }
 
     public static Builder builder() {
@@ -113,7 +118,13 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             RestoreSpace.checkFree(backup, dest);
         }
         int major = Integer.parseInt(backup.properties().getOrDefault("majorVersion", "15"));
-        PostgresBinaries bin = request.start() ? binaries.apply(major) : null;
+        PostgresBinaries bin = null;
+        if (request.start() && launcher != null) {
+            launcher.check(major);
+        } else if (request.start()) {
+            bin = binaries.apply(major);
+        }
+        FileOwner owner = request.start() && launcher != null ? launcher.owner() : null;
         phases.put("plan", Duration.ofNanos(System.nanoTime() - p0));
         details.put("window", plan.window());
         details.put("walFiles", Integer.toString(plan.wal().size()));
@@ -143,12 +154,13 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         Path spool = dest.resolve(SPOOL);
         long segSize = Long.parseLong(backup.properties().getOrDefault("walSegmentSize", "16777216"));
         WalSpoolFiller.Request spoolRequest = new WalSpoolFiller.Request(repository, plan.wal(), spool,
-                request.start() ? lookAhead : 0, plan.history().target(), backup.properties().get("startWal"), segSize);
+                request.start() ? lookAhead : 0, plan.history().target(), backup.properties().get("startWal"), segSize,
+                owner);
         long w0 = System.nanoTime();
         WalSpoolFiller.Handle fill;
         try {
             Files.createDirectories(dest.resolve("pg_wal/archive_status"));
-            Processes.chownToPostgres(dest.resolve("pg_wal"));
+            Processes.chownTo(dest.resolve("pg_wal"), owner);
             fill = (request.start() ? filler : offlineFiller).start(spoolRequest);
             String restoreCommand = fill.restoreCommand();
             Map<String, String> extra = new LinkedHashMap<>();
@@ -163,9 +175,9 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             RecoveryConfig.write(dest, settings, "dr4j restore of backup " + backup.id() + " at " + Instant.now()
                     + ": recovery settings; archiving and replication of the source switched off");
             RestoreSpace.markComplete(dest);
-            Processes.chownToPostgres(dest);
+            Processes.chownTo(dest, owner);
             for (Path t : tablespaces.values()) {
-                Processes.chownToPostgres(t);
+                Processes.chownTo(t, owner);
             }
         } catch (IOException e) {
             throw RestoreSpace.explain(new IOException("Could not write the recovery settings into " + dest + ": "
@@ -181,7 +193,8 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                 Processes.chownToPostgres(spool);
             } else {
                 long r0 = System.nanoTime();
-                Recovered r = startAndRecover(Objects.requireNonNull(bin), dest, port, request, details);
+                Recovered r = launcher != null ? recover(launcher.start(dest, port, major), dest, port, request)
+                        : startAndRecover(Objects.requireNonNull(bin), dest, port, request, details);
                 phases.put("recovery", Duration.ofNanos(System.nanoTime() - r0));
                 lsn = r.lsn;
                 time = r.time;
@@ -213,6 +226,31 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             throw new RestoreFailedException("The restored server in " + dest + " did not start or recovery failed: "
                     + e.getMessage(), e);
         }
+        return recover(new RecoveryLauncher.Running() {
+            @Override
+            public boolean alive() {
+                return Files.exists(dest.resolve("postmaster.pid"));
+            }
+
+            @Override
+            public String logTail() {
+                return server.tailOfLog();
+            }
+
+            @Override
+            public String description() {
+                return "PostgreSQL " + bin.version() + ", log " + server.logFile();
+            }
+
+            @Override
+            public void stop() {
+                server.stop();
+            }
+        }, dest, port, request);
+    }
+
+    /** Waits until the started server has ended recovery ({@code pg_is_in_recovery()} false). */
+    private Recovered recover(RecoveryLauncher.Running server, Path dest, int port, RestoreRequest request) {
         long deadline = System.nanoTime() + recoveryTimeout.toNanos();
         Properties p = new Properties();
         p.setProperty("user", "postgres");
@@ -238,14 +276,15 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                     }
                 }
             } catch (SQLException e) {
-                if (!Files.exists(dest.resolve("postmaster.pid"))) {
-                    throw new RestoreFailedException("The restored server stopped during recovery. Server log "
-                            + server.logFile() + ":\n" + server.tailOfLog(), e);
+                if (!server.alive()) {
+                    throw new RestoreFailedException("The restored server stopped during recovery ("
+                            + server.description() + "). Server log:\n" + server.logTail(), e);
                 }
             }
             if (System.nanoTime() > deadline) {
                 throw new RestoreFailedException("Recovery of " + dest + " did not end within " + recoveryTimeout
-                        + " (the server still runs on port " + port + "). Server log:\n" + server.tailOfLog());
+                        + "; the server still runs on port " + port + " (" + server.description() + "). Server log:\n"
+                        + server.logTail());
             }
             PostgresBackupSource.sleep(200);
         }
@@ -309,8 +348,19 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         private WalSpoolFiller filler = new PrefetcherSpoolFiller(4);
         private int lookAhead = 64;
         private Duration recoveryTimeout = Duration.ofHours(6);
+        private @Nullable RecoveryLauncher launcher;
 
         private Builder() {
+        }
+
+        /**
+         * Starts the restored server with {@code launcher} (e.g. in a container) instead of this machine's binaries;
+         * the data directory, the WAL spool and each WAL file served are given to its {@link RecoveryLauncher#owner()}.
+         * The server keeps running after the restore: the launcher's caller stops it.
+         */
+        public Builder launcher(RecoveryLauncher launcher) {
+            this.launcher = Objects.requireNonNull(launcher, "launcher");
+            return this;
         }
 
         /** The server binaries to start a restored server of a major version with. */

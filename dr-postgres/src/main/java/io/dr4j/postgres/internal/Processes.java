@@ -137,6 +137,57 @@ public final class Processes {
         }
     }
 
+    /**
+     * Gives a directory tree to {@code owner} when running as root (no-op otherwise); a null owner means the postgres
+     * OS user ({@link #chownToPostgres(Path)}).
+     */
+    public static void chownTo(Path dir, io.dr4j.postgres.cluster.@Nullable FileOwner owner) {
+        if (owner == null) {
+            chownToPostgres(dir);
+            return;
+        }
+        if (!isRoot()) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                        throws IOException {
+                    give(d);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                        throws IOException {
+                    give(f);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof java.nio.file.NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                private void give(Path p) throws IOException {
+                    try {
+                        Files.setAttribute(p, "unix:uid", owner.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                        Files.setAttribute(p, "unix:gid", owner.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // removed while we walked
+                    }
+                }
+            });
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new ProcessFailedException("Could not give " + dir + " to uid:gid " + owner + " (the user the "
+                    + "PostgreSQL server reading it runs as): " + e.getMessage(), e);
+        }
+    }
+
     /** Makes {@code dir} and its parents traversable by the postgres user (temp dirs are often 0700). */
     public static void makeTraversable(Path dir) {
         if (!isRoot()) {

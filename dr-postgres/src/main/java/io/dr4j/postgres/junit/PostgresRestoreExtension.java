@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * A JUnit 5 extension that restores a backup of a dr4j repository into a scratch PostgreSQL and hands the test a
  * {@link RestoredPostgres}: the newest backup (or a named one), physical ones by point-in-time recovery into a
- * scratch data directory started with the machine's or zonky binaries, logical ones with {@code pg_restore} into an
- * empty server (scratch cluster or Testcontainers container). Restored once per class (default) or per method, and
+ * scratch data directory started with the machine's or zonky binaries or in a container of a PostgreSQL image
+ * ({@link TestcontainersScratch#hostNetwork(String)}), logical ones with {@code pg_restore} into an empty server
+ * (scratch cluster or Testcontainers container). Restored once per class (default) or per method, and
  * stopped and removed afterwards.
  *
  * <p>Declaratively with {@link RestoredDatabase}, or programmatically:

