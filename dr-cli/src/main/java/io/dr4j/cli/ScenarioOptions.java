@@ -41,8 +41,8 @@ final class ScenarioOptions {
             + "(repeatable; dr.plan.health-urls, comma-separated).")
     List<URI> healthUrls = new ArrayList<>();
 
-    @Option(names = "--check", paramLabel = "SQL", description = "database-corruption: a query on the restored "
-            + "database whose first column must be true/non-null (repeatable).")
+    @Option(names = "--check", paramLabel = "SQL", description = "A query on the restored database whose first column "
+            + "must be true/non-null/non-zero (repeatable; not application-rollback).")
     List<String> checks = new ArrayList<>();
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "application-rollback: docker or k8s "
@@ -57,12 +57,13 @@ final class ScenarioOptions {
             + "the health checks (default: the plan's, 15m/5m; drills 10s).")
     String monitor;
 
-    @Option(names = "--restore-port", paramLabel = "PORT", description = "database-corruption: port of the restored "
-            + "server (default: a free port).")
+    @Option(names = "--restore-port", paramLabel = "PORT", description = "Port of the restored server on 127.0.0.1 "
+            + "(default: a free port).")
     Integer restorePort;
 
-    @Option(names = "--to", paramLabel = "DIR", description = "database-corruption, plan run: the new data directory "
-            + "to restore into (dr.plan.restore-to). Drills restore into a scratch directory.")
+    @Option(names = "--to", paramLabel = "DIR", description = "plan run: the new data directory to restore into "
+            + "(dr.plan.restore-to); ransomware restores into DIR/<run id>, never over the compromised data. Drills "
+            + "restore into a scratch directory.")
     Path to;
 
     @Option(names = "--target-time", paramLabel = "ISO8601", description = "database-corruption, plan run: recover to "
@@ -76,6 +77,16 @@ final class ScenarioOptions {
     @Option(names = "--bad-image", paramLabel = "IMAGE", description = "drill of application-rollback: the image "
             + "deployed as the simulated bad release (to a non-production --service).")
     String badImage;
+
+    @Option(names = "--secondary-repo", paramLabel = "URI", description = "datacenter-outage: the secondary region's "
+            + "copy of the repository, the only one read (dr.plan.secondary-repository; default: the last of two "
+            + "--repo). The primary may be down.")
+    String secondaryRepo;
+
+    @Option(names = "--compromised-at", paramLabel = "ISO8601", description = "ransomware: the first sign of the "
+            + "compromise. The newest backup finished before it that passes the read-data verification is restored, "
+            + "with the WAL up to just before it (default: the newest clean backup, all archived WAL).")
+    String compromisedAt;
 
     @Option(names = "--keep", description = "drill: keep the scratch restore (and leave its server running).")
     boolean keep;

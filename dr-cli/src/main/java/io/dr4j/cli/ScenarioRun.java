@@ -131,7 +131,9 @@ final class ScenarioRun {
     /** 1 when a step failed, 3 when the run succeeded but objectives were missed or problems found, else 0. */
     static int exitCode(PlanResult r, List<String> findings) {
         if (r.status() != PlanStatus.SUCCEEDED) {
-            return ExitCode.FAILED;
+            // ransomware: no backup before the compromise passed the read-data verification
+            boolean noClean = r.firstFailure().map(f -> f.stepId().equals("find-clean-backup")).orElse(false);
+            return noClean ? ExitCode.PROBLEMS_FOUND : ExitCode.FAILED;
         }
         boolean missed = r.verdicts().stream().anyMatch(v -> v.verdict() == ObjectiveVerdict.Verdict.MISSED);
         return missed || !findings.isEmpty() ? ExitCode.PROBLEMS_FOUND : ExitCode.OK;
