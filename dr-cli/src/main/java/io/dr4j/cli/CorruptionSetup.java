@@ -149,7 +149,7 @@ final class CorruptionSetup implements Scenarios.Setup {
     }
 
     private Duration monitor(Duration dflt) {
-        return o.monitor == null ? dflt : ProviderConfig.parseDuration(o.monitor);
+        return o.monitor(cli, dflt);
     }
 
     private static Duration interval(Duration window) {

@@ -54,7 +54,7 @@ final class ScenarioOptions {
     String deadline;
 
     @Option(names = "--monitor", paramLabel = "DURATION", description = "How long the final monitoring step watches "
-            + "the health checks (default: the plan's, 15m/5m; drills 10s).")
+            + "the health checks (dr.plan.monitor; default: the plan's, 15m/5m; drills 10s).")
     String monitor;
 
     @Option(names = "--restore-port", paramLabel = "PORT", description = "Port of the restored server on 127.0.0.1 "
@@ -98,6 +98,20 @@ final class ScenarioOptions {
     /** The report directory. */
     Path reportDir(Cli cli) {
         return report != null ? report : Path.of(cli.config().get("dr.plan.report-dir", "dr-reports"));
+    }
+
+    /** How long the monitoring step watches: {@code --monitor}, else {@code dr.plan.monitor}, else {@code dflt}. */
+    java.time.Duration monitor(Cli cli, java.time.Duration dflt) {
+        String v = monitor != null ? monitor : cli.config().get("dr.plan.monitor").orElse(null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return ProviderConfig.parseDuration(v.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException((monitor != null ? "--monitor" : "dr.plan.monitor") + " is not a "
+                    + "duration (e.g. 30s, 15m): " + v, e);
+        }
     }
 
     List<String> services(Cli cli) {

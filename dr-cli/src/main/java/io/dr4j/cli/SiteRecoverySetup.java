@@ -280,8 +280,7 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         List<HealthCheck> app = healthUrls.stream().map(u -> (HealthCheck) HealthChecks.forHttp(u)).toList();
         List<HealthCheck> all = new ArrayList<>(db);
         all.addAll(app);
-        Duration window = o.monitor == null ? (drill ? Duration.ofSeconds(10) : Duration.ofMinutes(15))
-                : ProviderConfig.parseDuration(o.monitor);
+        Duration window = o.monitor(cli, drill ? Duration.ofSeconds(10) : Duration.ofMinutes(15));
         Duration interval = interval(window);
         RetryPolicy retry = RetryPolicy.exponential(8, Duration.ofMillis(500));
         Map<String, String> options = Map.of("port", Integer.toString(port));

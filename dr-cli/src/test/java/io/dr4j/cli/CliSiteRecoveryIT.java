@@ -265,6 +265,47 @@ class CliSiteRecoveryIT {
                 .contains("dr.plan.restore-to");
     }
 
+    @Test
+    void theSeedsScriptsRunThePlans() throws Exception {
+        Map<String, String> env = env();
+        env.put("DR_PLAN_REPORT_DIR", dir.resolve("r").toString());
+        env.put("DR_PLAN_MONITOR", "1s");
+        env.put("DR_PLAN_PROVISION_COMMAND", hook("provision", "").toString());
+        int port = ScratchCluster.freePort();
+        env.put("DR_RESTORE_PORT", Integer.toString(port));
+        Path to = dir.resolve("script-server");
+        var full = ScriptsIT.run(env, "full-system-recovery.sh", to.toString());
+        assertThat(full.exitCode()).as(full.output()).isZero();
+        assertThat(full.output()).contains("Recovery succeeded: plan server-failure SUCCEEDED");
+        assertThat(recorded("provision").getProperty("DR4J_NEW_PGDATA")).isEqualTo(to.toString());
+        assertThat(src.countOnRestored(to, port, "SELECT count(*) FROM orders")).isEqualTo(1350);
+
+        Path mirror = copyOfRepository("offsite");
+        env.remove("DR_PLAN_PROVISION_COMMAND");
+        env.put("DR_REPOSITORY", dir.resolve("primary-is-gone").toString());
+        env.put("DR_OFFSITE_REPOSITORY", mirror.toString());
+        env.put("DR_SWITCH_TRAFFIC_COMMAND", hook("dns", "").toString());
+        Path site = dir.resolve("script-dr-site");
+        var dc = ScriptsIT.run(env, "datacenter-failover.sh", site.toString());
+        assertThat(dc.exitCode()).as(dc.output()).isZero();
+        assertThat(recorded("dns").getProperty("DR4J_STEP")).isEqualTo("switch-traffic");
+        assertThat(src.countOnRestored(site, port, "SELECT count(*) FROM orders")).isEqualTo(1350);
+
+        env.put("DR_REPOSITORY", src.repoDir.toString());
+        env.put("DR_ISOLATE_COMMAND", hook("isolate", "").toString());
+        var rw = ScriptsIT.run(env, "ransomware-recovery.sh", beforeCompromise.toString(),
+                dir.resolve("script-clean").toString());
+        assertThat(rw.exitCode()).as("rotation is required: " + rw.output()).isEqualTo(2);
+        assertThat(rw.output()).contains("dr.plan.rotate-credentials-command");
+        env.put("DR_PLAN_ROTATE_CREDENTIALS_COMMAND", hook("rotate", "").toString());
+        rw = ScriptsIT.run(env, "ransomware-recovery.sh", beforeCompromise.toString(),
+                dir.resolve("script-clean").toString());
+        assertThat(rw.exitCode()).as(rw.output()).isZero();
+        Path clean = Path.of(recorded("rotate").getProperty("DR4J_NEW_PGDATA"));
+        assertThat(clean.getParent()).isEqualTo(dir.resolve("script-clean"));
+        assertThat(src.countOnRestored(clean, port, "SELECT count(*) FROM orders")).isEqualTo(1300);
+    }
+
     private static void flipAByteOfAnObjectOf(Path repo, String backupId) throws IOException {
         BackupManifest m = src.repo.catalog().find(backupId).orElseThrow();
         BackupFile f = m.files().stream().filter(x -> x.kind() == BackupFile.Kind.FILE && x.objectKey() != null
