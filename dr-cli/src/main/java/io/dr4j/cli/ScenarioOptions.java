@@ -114,6 +114,13 @@ final class ScenarioOptions {
         }
     }
 
+    /** The monitoring step's interval: a fifth of the window, between 250 ms and 30 s. */
+    static java.time.Duration interval(java.time.Duration window) {
+        java.time.Duration i = window.dividedBy(5);
+        return i.compareTo(java.time.Duration.ofSeconds(30)) > 0 ? java.time.Duration.ofSeconds(30)
+                : i.compareTo(java.time.Duration.ofMillis(250)) < 0 ? java.time.Duration.ofMillis(250) : i;
+    }
+
     List<String> services(Cli cli) {
         if (!services.isEmpty()) {
             return services;

@@ -26,7 +26,6 @@ import io.dr4j.core.plan.PlanRunner;
 import io.dr4j.core.plan.PlanStatus;
 import io.dr4j.core.plan.RecoveryPlan;
 import io.dr4j.core.plan.RunRequest;
-import io.dr4j.core.plan.scenario.Runbooks;
 import io.dr4j.core.plan.report.RecoveryReport;
 
 /** What {@code dr plan run} and {@code dr drill} share: approvals, the runner, the dry run, output and exit codes. */
@@ -106,7 +105,7 @@ final class ScenarioRun {
 
     /** The dry run: the collaborators, then the steps in order with their expected timing. */
     static int dryRun(Cli cli, String scenario, Scenarios.Setup setup, boolean drill) {
-        RecoveryPlan plan = Runbooks.plans().get(scenario);
+        RecoveryPlan plan = setup.preview(scenario);
         Map<String, String> d = setup.describe();
         if (cli.json()) {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -62,6 +62,11 @@ final class Scenarios {
         /** The plan inputs (from the options, then {@code --input}). */
         Map<String, String> inputs();
 
+        /** The plan's shape for the dry run (steps, inputs), built without opening anything. */
+        default RecoveryPlan preview(String scenario) {
+            return io.dr4j.core.plan.scenario.Runbooks.plans().get(scenario);
+        }
+
         /** Opens the collaborators and builds the real plan. */
         Prepared forRun() throws Exception;
 

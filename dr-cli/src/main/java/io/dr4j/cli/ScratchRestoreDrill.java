@@ -150,13 +150,7 @@ final class ScratchRestoreDrill implements DrillEnvironment {
 
     @Override
     public void close() throws Exception {
-        PostgresBinaries bin = binaries.get();
-        if (keep) {
-            facts.put("kept", restored + (bin != null && Files.exists(restored.resolve("postmaster.pid"))
-                    ? ", server running on 127.0.0.1:" + port : ""));
-            return;
-        }
-        removeScratch(bin, restored, port, scratch);
+        closeScratch(binaries.get(), restored, port, scratch, keep, facts);
     }
 
     /** Runs the SQL checks on the restored database: a value that is null, false or 0 is a finding. */
@@ -177,9 +171,17 @@ final class ScratchRestoreDrill implements DrillEnvironment {
         }
     }
 
-    /** Stops a scratch server left running in {@code restored} (when binaries were used) and deletes {@code scratch}. */
-    static void removeScratch(@Nullable PostgresBinaries bin, Path restored, int port, Path scratch)
-            throws java.io.IOException {
+    /**
+     * Stops a scratch server left running in {@code restored} (when binaries were used) and deletes {@code scratch};
+     * with {@code keep}, leaves both and records where they are in the facts.
+     */
+    static void closeScratch(@Nullable PostgresBinaries bin, Path restored, int port, Path scratch, boolean keep,
+                             Map<String, String> facts) throws java.io.IOException {
+        if (keep) {
+            facts.put("kept", restored + (bin != null && Files.exists(restored.resolve("postmaster.pid"))
+                    ? ", server running on 127.0.0.1:" + port : ""));
+            return;
+        }
         if (bin != null && Files.exists(restored.resolve("postmaster.pid"))) {
             ScratchCluster.builder().binaries(bin).existingDataDir(restored).port(port).create().stop();
         }

@@ -1,7 +1,6 @@
 package io.dr4j.cli;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -117,12 +116,6 @@ final class ScratchSiteDrill implements DrillEnvironment {
 
     @Override
     public void close() throws Exception {
-        PostgresBinaries bin = binaries.get();
-        if (keep) {
-            facts.put("kept", restored + (bin != null && Files.exists(restored.resolve("postmaster.pid"))
-                    ? ", server running on 127.0.0.1:" + port : ""));
-            return;
-        }
-        ScratchRestoreDrill.removeScratch(bin, restored, port, scratch);
+        ScratchRestoreDrill.closeScratch(binaries.get(), restored, port, scratch, keep, facts);
     }
 }

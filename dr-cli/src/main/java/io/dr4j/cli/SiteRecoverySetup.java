@@ -110,10 +110,6 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         if (drill && o.to != null) {
             missing.add("a drill restores into a scratch directory: --to is for 'dr plan run'");
         }
-        if (!drill && to != null && !scenario.equals(Ransomware.ID) && Files.isDirectory(to) && !isEmpty(to)) {
-            missing.add("the data directory " + to + " (--to / dr.plan.restore-to) is not empty: give a new or empty "
-                    + "directory on the new server");
-        }
         if (scenario.equals(Ransomware.ID) && !drill) {
             for (String k : List.of(ISOLATE, ROTATE)) {
                 if (config.get(k).map(String::isBlank).orElse(true)) {
@@ -134,14 +130,6 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         }
         missing.check();
         this.port = o.restorePort != null ? o.restorePort : ScratchCluster.freePort();
-    }
-
-    private static boolean isEmpty(Path dir) {
-        try (var s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     private Optional<CommandHook> hook(String key, String what) {
@@ -248,6 +236,19 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         return Scenarios.inputs(in, o);
     }
 
+    /** The plan with this configuration's hooks, nothing opened (the restore steps are the runbook's). */
+    @Override
+    public RecoveryPlan preview(String id) {
+        return switch (scenario) {
+            case ServerFailure.ID -> ServerFailure.builder().deployment(hookStep(DEPLOY, "deployment")).buildForRunbook();
+            case DatacenterOutage.ID -> DatacenterOutage.builder().deployment(hookStep(DEPLOY, "deployment"))
+                    .switchTraffic(hookStep(TRAFFIC, "traffic switch")).buildForRunbook();
+            default -> Ransomware.builder().isolation(hookStep(ISOLATE, "isolation"))
+                    .deployment(hookStep(DEPLOY, "deployment"))
+                    .credentialRotation(hookStep(ROTATE, "credential rotation")).buildForRunbook();
+        };
+    }
+
     @Override
     public Scenarios.Prepared forRun() {
         return prepare(null, null);
@@ -281,7 +282,7 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         List<HealthCheck> all = new ArrayList<>(db);
         all.addAll(app);
         Duration window = o.monitor(cli, drill ? Duration.ofSeconds(10) : Duration.ofMinutes(15));
-        Duration interval = interval(window);
+        Duration interval = ScenarioOptions.interval(window);
         RetryPolicy retry = RetryPolicy.exponential(8, Duration.ofMillis(500));
         Map<String, String> options = Map.of("port", Integer.toString(port));
         RecoveryPlan plan = switch (scenario) {
@@ -320,11 +321,5 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         ScratchSiteDrill env = new ScratchSiteDrill(scenario, location, pg, scratch, base(), port, used, o.checks,
                 o.keep);
         return new Scenarios.Prepared(plan, inputs(), facts, env, resources);
-    }
-
-    private static Duration interval(Duration window) {
-        Duration i = window.dividedBy(5);
-        return i.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                : i.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : i;
     }
 }

@@ -148,8 +148,8 @@ public final class DatacenterOutage {
         StepAction provision = doc ? ScenarioSupport.unconfigured(ID, "provisioning step") : provisioning;
         StepAction restore = doc ? ScenarioSupport.unconfigured(ID, "RestoreStrategy")
                 : RestoreDatabase.builder(strategy, offsite).destination(destination).options(restoreOptions).build();
-        boolean viaDeployer = doc || drDeployer != null;
-        boolean viaSwitch = doc || traffic != null;
+        boolean viaDeployer = drDeployer != null || (doc && deployment == null);
+        boolean viaSwitch = traffic != null || (doc && trafficAction == null);
         StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer") : !viaDeployer ? deployment
                 : DeploymentSteps.deploy(drDeployer, ctx -> DeploymentSpec.of(ctx.input("service"), ctx.input("image"))
                 .withHealthGate(drSiteChecks).withChangeCause("dr4j " + ID + " run " + ctx.runId()));

@@ -152,8 +152,8 @@ public final class Ransomware {
     }
 
     private RecoveryPlan plan(boolean doc) {
-        boolean viaIsolation = doc || isolation != null;
-        boolean viaDeployer = doc || deployer != null;
+        boolean viaIsolation = isolation != null || (doc && isolationAction == null);
+        boolean viaDeployer = deployer != null || (doc && deployment == null);
         StepAction isolate = doc ? ScenarioSupport.unconfigured(ID, "Isolation") : !viaIsolation ? isolationAction
                 : ctx -> {
             List<String> systems = ScenarioSupport.list(ctx.input("systems"));
@@ -232,7 +232,7 @@ public final class Ransomware {
                 .step(Steps.approval("security-review", "Review security logs and implement additional measures",
                                 "Security logs reviewed and additional measures in place: return the system to "
                                         + "service?")
-                        .role("Security Officer").dependsOn(rotation != null && !doc ? "rotate-credentials" : "verify").expectedDuration(Duration.ofMinutes(30))
+                        .role("Security Officer").dependsOn(rotation != null ? "rotate-credentials" : "verify").expectedDuration(Duration.ofMinutes(30))
                         .instruction("Review the logs of the rebuilt systems; patch the entry point; enable the extra "
                                 + "controls decided in the assessment."))
                 .step(Steps.approval("report-incident", "Report the incident to the authorities",
@@ -240,7 +240,7 @@ public final class Ransomware {
                                         + "personal data was affected)?")
                         .role("Incident Commander").dependsOn("security-review").expectedDuration(Duration.ofMinutes(15))
                         .instruction("File the report; keep the isolated systems untouched as evidence."));
-        if (rotation != null && !doc) {
+        if (rotation != null) {
             b.step(Step.builder("rotate-credentials").title("Rotate the credentials").role("Security Officer")
                     .dependsOn("verify")
                     .description("Rotate every credential the attacker may have had: database passwords, storage "

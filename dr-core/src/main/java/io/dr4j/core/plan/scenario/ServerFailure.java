@@ -115,7 +115,7 @@ public final class ServerFailure {
         StepAction provision = doc ? ScenarioSupport.unconfigured(ID, "provisioning step") : provisioning;
         StepAction restore = doc ? ScenarioSupport.unconfigured(ID, "RestoreStrategy")
                 : RestoreDatabase.builder(strategy, repository).destination(destination).options(restoreOptions).build();
-        boolean viaDeployer = doc || deployer != null;
+        boolean viaDeployer = deployer != null || (doc && deployment == null);
         StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer") : !viaDeployer ? deployment
                 : DeploymentSteps.deploy(deployer, ctx -> DeploymentSpec.of(ctx.input("service"), ctx.input("image"))
                 .withHealthGate(checks).withChangeCause("dr4j " + ID + " run " + ctx.runId()));
