@@ -45,7 +45,8 @@ final class PlanRunCommand implements Callable<Integer> {
     ScenarioOptions o = new ScenarioOptions();
 
     @Option(names = "--incident-time", paramLabel = "ISO8601", description = "When the disaster happened (the RPO "
-            + "basis, and database-corruption's default recovery target); default: now.")
+            + "basis, and database-corruption's default recovery target); default: ransomware's --compromised-at, "
+            + "else now.")
     String incidentTime;
 
     @Option(names = "--resume", paramLabel = "STATE_FILE", description = "Continue the run saved in this state file "
@@ -81,6 +82,8 @@ final class PlanRunCommand implements Callable<Integer> {
                 RunRequest req = RunRequest.withInputs(p.inputs).runId(runId).stateFile(state);
                 if (incidentTime != null) {
                     req = req.incidentAt(RestoreCommand.parseTime(incidentTime));
+                } else if (setup.incidentAt().isPresent()) {
+                    req = req.incidentAt(setup.incidentAt().get());
                 }
                 cli.info("Running " + scenario + " (run " + runId + "); state in " + state);
                 r = runner.run(p.plan, req);

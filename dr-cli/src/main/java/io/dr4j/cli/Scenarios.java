@@ -62,6 +62,11 @@ final class Scenarios {
         /** The plan inputs (from the options, then {@code --input}). */
         Map<String, String> inputs();
 
+        /** When the disaster happened, when the configuration says so (ransomware: the compromise). */
+        default java.util.Optional<java.time.Instant> incidentAt() {
+            return java.util.Optional.empty();
+        }
+
         /** The plan's shape for the dry run (steps, inputs), built without opening anything. */
         default RecoveryPlan preview(String scenario) {
             return io.dr4j.core.plan.scenario.Runbooks.plans().get(scenario);

@@ -19,6 +19,8 @@ import io.dr4j.core.plan.drill.DrillEnvironment;
 import io.dr4j.postgres.cluster.PostgresBinaries;
 import io.dr4j.postgres.logical.PgTarget;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The drill of server-failure, datacenter-outage and ransomware: nothing is simulated on production (the loss is
  * declared now), the plan restores from the repository (datacenter-outage: only the secondary copy) into a scratch
@@ -37,10 +39,13 @@ final class ScratchSiteDrill implements DrillEnvironment {
     private final List<String> checks;
     private final boolean keep;
     private final Map<String, String> facts = new LinkedHashMap<>();
+    private final @Nullable Instant compromisedAt;
     private Path restored;
 
     ScratchSiteDrill(String scenario, URI repository, PgTarget pg, Path scratch, Path base, int port,
-                     AtomicReference<PostgresBinaries> binaries, List<String> checks, boolean keep) {
+                     AtomicReference<PostgresBinaries> binaries, List<String> checks, boolean keep,
+                     @Nullable Instant compromisedAt) {
+        this.compromisedAt = compromisedAt;
         this.scenario = scenario;
         this.repository = repository;
         this.pg = pg;
@@ -67,6 +72,11 @@ final class ScratchSiteDrill implements DrillEnvironment {
     @Override
     public Instant simulate() {
         Instant now = Instant.now();
+        if (compromisedAt != null) {
+            facts.put("incident (the compromise, --compromised-at)", compromisedAt.toString());
+            facts.put("repository read", repository.toString());
+            return compromisedAt;
+        }
         facts.put("incident (declared)", now + ": the " + (scenario.equals("ransomware") ? "compromised systems are"
                 : scenario.equals("datacenter-outage") ? "primary site is" : "server is") + " treated as lost; "
                 + "nothing in production was stopped, isolated or switched");

@@ -227,6 +227,12 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         return d;
     }
 
+    /** ransomware: the compromise is the incident (the RPO is the good data lost before it). */
+    @Override
+    public Optional<Instant> incidentAt() {
+        return Optional.ofNullable(compromisedAt);
+    }
+
     @Override
     public Map<String, String> inputs() {
         Map<String, String> in = new LinkedHashMap<>();
@@ -319,7 +325,7 @@ final class SiteRecoverySetup implements Scenarios.Setup {
             return new Scenarios.Prepared(plan, inputs(), facts, null, resources);
         }
         ScratchSiteDrill env = new ScratchSiteDrill(scenario, location, pg, scratch, base(), port, used, o.checks,
-                o.keep);
+                o.keep, compromisedAt);
         return new Scenarios.Prepared(plan, inputs(), facts, env, resources);
     }
 }

@@ -210,6 +210,10 @@ class CliSiteRecoveryIT {
                 "--report", dir.resolve("r").toString(), "--check", "SELECT count(*) = 1300 FROM orders", "--json");
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
         JsonNode report = Json.mapper().readTree(run.out()).get("report");
+        assertThat(Instant.parse(report.get("incidentAt").asText())).isEqualTo(beforeCompromise);
+        JsonNode rpo = objective(report, "RPO", "DATABASE");
+        assertThat(rpo.get("verdict").asText()).isEqualTo("MET");
+        assertThat(rpo.get("achievedSeconds").asDouble()).as("recovered to just before the compromise").isLessThan(5);
         JsonNode find = step(report, "find-clean-backup");
         assertThat(find.get("message").asText()).contains("backup " + older).contains("rejected: " + newer);
         assertThat(recorded("isolate").getProperty("DR4J_STEP")).isEqualTo("isolate");
@@ -249,6 +253,17 @@ class CliSiteRecoveryIT {
         assertThat(run.out()).contains("failed step: provision").contains("dr.plan.provision-command")
                 .contains("exit code 1").contains("quota exceeded for instances");
         assertThat(dir.resolve("never")).as("nothing restored after the failed provisioning").doesNotExist();
+
+        // a hook that hangs is stopped at dr.plan.hook-timeout, and its step fails
+        env.put("DR_PLAN_HOOK_TIMEOUT", "1s");
+        env.put("DR_PLAN_PROVISION_COMMAND", hook("slow", "echo 'waiting for capacity' >&2; sleep 30").toString());
+        long t0 = System.nanoTime();
+        CliTest.Run slow = CliTest.dr(env, "plan", "run", "server-failure", "--yes", "--to",
+                dir.resolve("never").toString(), "--report", dir.resolve("r").toString());
+        assertThat(slow.code()).as(slow.out() + slow.err()).isEqualTo(ExitCode.FAILED);
+        assertThat(slow.out()).contains("dr.plan.provision-command").contains("did not finish within 1 s")
+                .contains("waiting for capacity");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(20));
     }
 
     @Test
