@@ -122,6 +122,14 @@ final class SiteRecoverySetup implements Scenarios.Setup {
         if (!scenario.equals(Ransomware.ID) && o.compromisedAt != null) {
             missing.add("--compromised-at is for the ransomware scenario");
         }
+        if (!scenario.equals(DatacenterOutage.ID) && o.secondaryRepo != null) {
+            missing.add("--secondary-repo is for the datacenter-outage scenario");
+        }
+        if (o.targetTime != null) {
+            missing.add("scenario " + scenario + " restores the newest backup and all archived WAL"
+                    + (scenario.equals(Ransomware.ID) ? " before the compromise: give --compromised-at" : "")
+                    + "; --target-time is for database-corruption");
+        }
         this.compromisedAt = o.compromisedAt == null ? null : RestoreCommand.parseTime(o.compromisedAt);
         try {
             CommandHook.timeout(config);

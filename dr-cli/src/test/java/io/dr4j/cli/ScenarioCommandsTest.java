@@ -56,9 +56,12 @@ class ScenarioCommandsTest {
         assertThat(server.code()).isEqualTo(ExitCode.USAGE);
         assertThat(server.err()).contains("dr.plan.hook-timeout is not a duration").contains("dr.plan.restore-to");
         CliTest.Run misplaced = CliTest.dr(Map.of("DR_REPOSITORY", "/tmp/x"), "drill", "server-failure",
-                "--compromised-at", "2026-11-26T10:00:00Z");
+                "--compromised-at", "2026-11-26T10:00:00Z", "--secondary-repo", "/tmp/y", "--target-time",
+                "2026-11-26T10:00:00Z");
         assertThat(misplaced.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(misplaced.err()).contains("--compromised-at is for the ransomware scenario");
+        assertThat(misplaced.err()).contains("--compromised-at is for the ransomware scenario")
+                .contains("--secondary-repo is for the datacenter-outage scenario")
+                .contains("--target-time is for database-corruption");
         CliTest.Run unknown = CliTest.dr("drill", "database-corupption");
         assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("Unknown scenario").contains("database-corruption");
