@@ -3,7 +3,7 @@
 #   Usage: ./scripts/dr/full-system-recovery.sh <new data directory>
 # Runs `dr plan run server-failure` (report with the measured RTO/RPO in ./dr-reports or DR_PLAN_REPORT_DIR):
 # 1. provision: DR_PLAN_PROVISION_COMMAND, or terraform init/plan/apply in DR_TERRAFORM_DIR (with
-#    DR_TERRAFORM_VAR_FILE); neither set: the report says provisioning was skipped;
+#    DR_TERRAFORM_VAR_FILE; the outputs go into the report); neither set: the report says provisioning was skipped;
 # 2. restore the database from the newest backup and all archived WAL into the new data directory, start it on
 #    DR_RESTORE_PORT (default: a free port), check it answers;
 # 3. deploy the application: DR_PLAN_DEPLOY_COMMAND, or `dr deploy` of DR_IMAGE as DR_SERVICE (health gate
@@ -15,10 +15,8 @@ if [ $# -ne 1 ]; then
   exit 2
 fi
 if [ -z "${DR_PLAN_PROVISION_COMMAND:-}" ] && [ -n "${DR_TERRAFORM_DIR:-}" ]; then
-  var=""
-  [ -n "${DR_TERRAFORM_VAR_FILE:-}" ] && var="-var-file=\"$DR_TERRAFORM_VAR_FILE\""
-  export DR_PLAN_PROVISION_COMMAND="cd \"$DR_TERRAFORM_DIR\" && terraform init -input=false && terraform plan \
--input=false $var -out=dr4j.tfplan && terraform apply -input=false dr4j.tfplan"
+  export DR_PLAN_TERRAFORM_DIR="$DR_TERRAFORM_DIR"
+  [ -n "${DR_TERRAFORM_VAR_FILE:-}" ] && export DR_PLAN_TERRAFORM_VAR_FILE="$DR_TERRAFORM_VAR_FILE"
 fi
 if [ -z "${DR_PLAN_DEPLOY_COMMAND:-}" ] && [ -n "${DR_SERVICE:-}" ] && [ -n "${DR_IMAGE:-}" ]; then
   gate=""

@@ -26,6 +26,7 @@ import io.dr4j.core.plan.StepContext;
 import io.dr4j.core.plan.scenario.DatacenterOutage;
 import io.dr4j.core.plan.scenario.Ransomware;
 import io.dr4j.core.plan.scenario.ServerFailure;
+import io.dr4j.core.plan.steps.TerraformStep;
 import io.dr4j.core.restore.RecoveryTarget;
 import io.dr4j.postgres.PostgresRestoreStrategy;
 import io.dr4j.postgres.cluster.PostgresBinaries;
@@ -49,6 +50,9 @@ final class SiteRecoverySetup implements Scenarios.Setup {
     static final String ISOLATE = "dr.plan.isolate-command";
     static final String ROTATE = "dr.plan.rotate-credentials-command";
     static final String SECONDARY = "dr.plan.secondary-repository";
+    static final String TERRAFORM_DIR = "dr.plan.terraform-dir";
+    static final String TERRAFORM_VAR_FILE = "dr.plan.terraform-var-file";
+    static final String TERRAFORM_BINARY = "dr.plan.terraform-binary";
 
     private final Cli cli;
     private final ScenarioOptions o;
@@ -130,6 +134,20 @@ final class SiteRecoverySetup implements Scenarios.Setup {
                     + (scenario.equals(Ransomware.ID) ? " before the compromise: give --compromised-at" : "")
                     + "; --target-time is for database-corruption");
         }
+        Optional<String> tfDir = config.get(TERRAFORM_DIR).map(String::trim).filter(v -> !v.isEmpty());
+        if (tfDir.isPresent()) {
+            if (config.get(PROVISION).map(String::isBlank).map(b -> !b).orElse(false)) {
+                missing.add("both " + PROVISION + " and " + TERRAFORM_DIR + " are set: provisioning is one or the "
+                        + "other, unset one");
+            }
+            if (!drill && !Files.isDirectory(Path.of(tfDir.get()))) {
+                missing.add(TERRAFORM_DIR + " " + tfDir.get() + " is not a directory: give the directory of the "
+                        + "Terraform code");
+            }
+            config.get(TERRAFORM_VAR_FILE).filter(f -> !drill && !Files.isRegularFile(Path.of(f.trim())))
+                    .ifPresent(f -> missing.add(TERRAFORM_VAR_FILE + " " + f + " does not exist: give the "
+                            + "environment's .tfvars file"));
+        }
         this.compromisedAt = o.compromisedAt == null ? null : RestoreCommand.parseTime(o.compromisedAt);
         try {
             CommandHook.timeout(config);
@@ -182,8 +200,22 @@ final class SiteRecoverySetup implements Scenarios.Setup {
 
     private @Nullable Path scratchBase;
 
+    /** Terraform in {@code dr.plan.terraform-dir}, when that is configured (instead of the provisioning command). */
+    private Optional<TerraformStep> terraform() {
+        ProviderConfig c = cli.config();
+        return c.get(TERRAFORM_DIR).map(String::trim).filter(v -> !v.isEmpty()).map(d -> {
+            TerraformStep.Builder b = TerraformStep.builder(Path.of(d));
+            c.get(TERRAFORM_VAR_FILE).map(String::trim).filter(v -> !v.isEmpty()).ifPresent(f -> b.varFile(Path.of(f)));
+            c.get(TERRAFORM_BINARY).map(String::trim).filter(v -> !v.isEmpty()).ifPresent(x -> b.binary(Path.of(x)));
+            return b.build();
+        });
+    }
+
     /** The step of a hook: the command when configured, else one that says it was skipped (never that it ran). */
     private StepAction hookStep(String key, String what) {
+        if (key.equals(PROVISION) && terraform().isPresent()) {
+            return drill ? CommandHook.simulated(TERRAFORM_DIR, what, true) : terraform().get();
+        }
         Optional<CommandHook> h = hook(key, what);
         if (drill) {
             return CommandHook.simulated(key, what, h.isPresent());
@@ -224,6 +256,13 @@ final class SiteRecoverySetup implements Scenarios.Setup {
             hooks.add(new String[] {"rotate credentials", ROTATE});
         }
         for (String[] h : hooks) {
+            if (h[1].equals(PROVISION) && terraform().isPresent()) {
+                String tf = "terraform init/plan/apply in " + cli.config().get(TERRAFORM_DIR).orElseThrow().trim()
+                        + cli.config().get(TERRAFORM_VAR_FILE).map(f -> " with " + f.trim()).orElse("") + " ("
+                        + TERRAFORM_DIR + ")";
+                d.put(h[0], drill ? "simulated (a drill runs no hook; configured: " + tf + ")" : tf);
+                continue;
+            }
             Optional<CommandHook> x = hook(h[1], h[0]);
             d.put(h[0], drill ? "simulated (a drill runs no hook" + (x.isPresent() ? "; configured: '"
                     + x.get().command + "'" : "") + ")" : CommandHook.describe(x, h[1]));

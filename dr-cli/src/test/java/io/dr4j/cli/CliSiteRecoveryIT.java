@@ -113,7 +113,20 @@ class CliSiteRecoveryIT {
     @Test
     void serverFailurePlanRunRestoresTheNewestBackupAndAllWalAndRunsTheHooks() throws Exception {
         Map<String, String> env = env();
-        env.put("DR_PLAN_PROVISION_COMMAND", hook("provision", "").toString());
+        // provisioning with the Terraform step: a stand-in terraform that logs its arguments and has one output
+        Path tf = Files.createDirectories(dir.resolve("infrastructure"));
+        Path vars = Files.writeString(tf.resolve("terraform.prod.tfvars"), "size = \"large\"\n");
+        Path terraform = dir.resolve("terraform");
+        Files.writeString(terraform, "#!/bin/sh\necho \"$*\" >> '" + dir.resolve("terraform.log") + "'\n"
+                + "case \"$1\" in\n"
+                + "  plan) echo 'Plan: 1 to add, 0 to change, 0 to destroy.'; exit 2;;\n"
+                + "  apply) echo 'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.';;\n"
+                + "  output) echo '{\"db_host\":{\"sensitive\":false,\"type\":\"string\",\"value\":\"10.0.0.7\"}}';;\n"
+                + "esac\n");
+        Files.setPosixFilePermissions(terraform, PosixFilePermissions.fromString("rwx------"));
+        env.put("DR_PLAN_TERRAFORM_DIR", tf.toString());
+        env.put("DR_PLAN_TERRAFORM_VAR_FILE", vars.toString());
+        env.put("DR_PLAN_TERRAFORM_BINARY", terraform.toString());
         env.put("DR_PLAN_DEPLOY_COMMAND", hook("deploy", "").toString());
         int port = ScratchCluster.freePort();
         Path to = dir.resolve("new-server-data");
@@ -121,15 +134,23 @@ class CliSiteRecoveryIT {
                 "--restore-port", Integer.toString(port), "--monitor", "1s", "--report", dir.resolve("r").toString(),
                 "--check", "SELECT count(*) = 1350 FROM orders", "--json");
         assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ExitCode.OK);
-        assertThat(run.err()).contains("provision: SUCCEEDED").contains("dr.plan.provision-command: provision ran")
+        assertThat(run.err()).contains("provision: SUCCEEDED").contains("dr.plan.deploy-command: deploy ran")
                 .contains("restore-database: SUCCEEDED").contains("verify-services: SUCCEEDED");
-        Properties p = recorded("provision");
+        assertThat(Files.readAllLines(dir.resolve("terraform.log"))).hasSize(4).satisfies(l -> {
+            assertThat(l.get(0)).startsWith("init -input=false");
+            assertThat(l.get(1)).startsWith("plan ").contains("-var-file=" + vars);
+            assertThat(l.get(2)).startsWith("apply ").endsWith("dr4j.tfplan");
+            assertThat(l.get(3)).startsWith("output -json");
+        });
+        Properties p = recorded("deploy");
         assertThat(p.getProperty("DR4J_SCENARIO")).isEqualTo("server-failure");
+        assertThat(p.getProperty("DR4J_STEP")).isEqualTo("deploy-application");
         assertThat(p.getProperty("DR4J_NEW_PGDATA")).isEqualTo(to.toString());
         assertThat(p.getProperty("DR4J_RESTORED_PORT")).isEqualTo(Integer.toString(port));
         assertThat(p.getProperty("DR4J_DRILL")).isEqualTo("false");
-        assertThat(recorded("deploy").getProperty("DR4J_STEP")).isEqualTo("deploy-application");
         JsonNode report = Json.mapper().readTree(run.out()).get("report");
+        assertThat(step(report, "provision").get("message").asText()).contains("Apply complete!");
+        assertThat(step(report, "provision").get("outputs").get("output.db_host").asText()).isEqualTo("10.0.0.7");
         assertThat(objective(report, "RTO", "FULL_SYSTEM").get("verdict").asText()).isEqualTo("MET");
         assertThat(objective(report, "RPO", "DATABASE").get("verdict").asText()).isEqualTo("MET");
         // the newest backup and every archived WAL: all 1350 rows, the last written after both backups
