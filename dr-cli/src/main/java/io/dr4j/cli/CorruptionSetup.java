@@ -149,13 +149,7 @@ final class CorruptionSetup implements Scenarios.Setup {
     }
 
     private Duration monitor(Duration dflt) {
-        return o.monitor == null ? dflt : ProviderConfig.parseDuration(o.monitor);
-    }
-
-    private static Duration interval(Duration window) {
-        Duration i = window.dividedBy(5);
-        return i.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
-                : i.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : i;
+        return o.monitor(cli, dflt);
     }
 
     @Override
@@ -170,7 +164,7 @@ final class CorruptionSetup implements Scenarios.Setup {
                 .restore(strategy, repo, to).restoreOptions(Map.of("port", Integer.toString(port)))
                 .databaseChecks(databaseChecks(url, true))
                 .applicationChecks(healthUrls.stream().map(u -> (HealthCheck) HealthChecks.forHttp(u)).toList())
-                .monitor(window, interval(window)).build();
+                .monitor(window, ScenarioOptions.interval(window)).build();
         Map<String, String> facts = describe();
         return new Scenarios.Prepared(plan, inputs(), facts, null, List.of(repo));
     }
@@ -193,7 +187,7 @@ final class CorruptionSetup implements Scenarios.Setup {
                 .restore(strategy, repo, dest).restoreOptions(Map.of("port", Integer.toString(port)))
                 .databaseChecks(databaseChecks(url, false)).applicationChecks(app)
                 .verifyRetry(RetryPolicy.exponential(8, Duration.ofMillis(500)))
-                .monitor(window, interval(window)).build();
+                .monitor(window, ScenarioOptions.interval(window)).build();
         ScratchRestoreDrill env = new ScratchRestoreDrill(pg, repo, scratch, dest, port, used, o.checks,
                 o.waitArchive == null ? Duration.ofSeconds(60) : ProviderConfig.parseDuration(o.waitArchive), o.keep);
         return new Scenarios.Prepared(plan, inputs(), describe(), env, List.of(repo));

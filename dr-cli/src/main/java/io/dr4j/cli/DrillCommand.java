@@ -30,13 +30,20 @@ import picocli.CommandLine.ParentCommand;
                 + "scratch cluster. Production services are not touched.",
         "application-rollback: deploys --bad-image to a non-production --service, rolls it back with the plan, and "
                 + "checks it runs its former image again.",
+        "server-failure: restores the newest backup and all archived WAL into a scratch directory on a free port, "
+                + "starts it, verifies it (tables, --check queries), stops and removes it. datacenter-outage: the same "
+                + "reading ONLY the secondary repository (--secondary-repo; the primary is never opened). ransomware: "
+                + "re-reads every object of the backups before --compromised-at (newest first) against its SHA-256, "
+                + "restores the first that verifies and reports each rejected one as a finding. No hook runs in a "
+                + "drill; their steps say so. Approval points are approved (scratch resources only).",
         "Exit code 0 when the drill passed, 1 when a step failed, 3 when objectives were missed or the verification "
                 + "found problems."})
 final class DrillCommand implements Callable<Integer> {
     @ParentCommand
     DrCommand parent;
 
-    @Parameters(paramLabel = "SCENARIO", description = "database-corruption or application-rollback.")
+    @Parameters(paramLabel = "SCENARIO", description = "database-corruption, application-rollback, server-failure, "
+            + "datacenter-outage or ransomware.")
     String scenario;
 
     @Mixin
@@ -57,7 +64,8 @@ final class DrillCommand implements Callable<Integer> {
         Files.createDirectories(dir);
         java.util.Optional<AsyncNotifier> notifier = ScenarioRun.notifier(cli);
         try (Scenarios.Prepared p = setup.forDrill()) {
-            DrillRunner runner = DrillRunner.of(ScenarioRun.runner(cli, ScenarioRun.approver(cli, o.yes),
+            DrillRunner runner = DrillRunner.of(ScenarioRun.runner(cli, ScenarioRun.approver(cli, o.yes
+                    || Scenarios.drillAutoApproves(scenario)),
                     java.util.Optional.empty()), dir, notifier.stream().toArray(io.dr4j.core.alert.Notifier[]::new));
             cli.info("Drill of " + scenario + " in " + p.environment.description());
             DrillResult d = runner.run(new Drill(name != null ? name : "dr drill " + scenario, p.plan,

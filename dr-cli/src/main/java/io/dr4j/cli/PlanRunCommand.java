@@ -20,24 +20,33 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code dr plan run SCENARIO}: the real recovery, with the collaborators built from the configuration. */
 @Command(name = "run", description = {"Run a scenario's recovery plan for real: database-corruption (stop the "
-        + "services, point-in-time restore into --to, verify, restart) or application-rollback (roll the service "
-        + "back with the Docker or Kubernetes deployer, verify, monitor).",
+        + "services, point-in-time restore into --to, verify, restart), application-rollback (roll the service "
+        + "back with the Docker or Kubernetes deployer, verify, monitor), server-failure (provision hook, restore the "
+        + "newest backup and all WAL into --to, start, deploy hook, verify), datacenter-outage (the same from the "
+        + "secondary region's repository only, then the traffic hook) or ransomware (isolate hook, the newest backup "
+        + "before --compromised-at that passes the read-data verification, restored into a new directory, verify, "
+        + "rotate-credentials hook).",
+        "Hooks are shell commands from the configuration (dr.plan.*-command, see docs/configuration.md) with their "
+        + "context in DR4J_* environment variables; an optional hook that is not configured is reported as skipped.",
         "Asks for confirmation on a terminal; --yes confirms and approves approval points. The state is saved after "
         + "every step: --resume FILE continues an interrupted or failed run. Writes the report (JSON + Markdown).",
-        "Exit code 0 when every step succeeded and the objectives were met, 1 when a step failed, 3 when objectives "
-        + "were missed."})
+        "Exit code 0 when every step succeeded and the objectives were met, 1 when a step failed, 2 for missing or "
+        + "wrong configuration (all named at once), 3 when objectives were missed or no backup passed the "
+        + "verification (ransomware)."})
 final class PlanRunCommand implements Callable<Integer> {
     @ParentCommand
     PlanCommand plan;
 
-    @Parameters(paramLabel = "SCENARIO", description = "database-corruption or application-rollback.")
+    @Parameters(paramLabel = "SCENARIO", description = "database-corruption, application-rollback, server-failure, "
+            + "datacenter-outage or ransomware.")
     String scenario;
 
     @Mixin
     ScenarioOptions o = new ScenarioOptions();
 
     @Option(names = "--incident-time", paramLabel = "ISO8601", description = "When the disaster happened (the RPO "
-            + "basis, and database-corruption's default recovery target); default: now.")
+            + "basis, and database-corruption's default recovery target); default: ransomware's --compromised-at, "
+            + "else now.")
     String incidentTime;
 
     @Option(names = "--resume", paramLabel = "STATE_FILE", description = "Continue the run saved in this state file "
@@ -73,6 +82,8 @@ final class PlanRunCommand implements Callable<Integer> {
                 RunRequest req = RunRequest.withInputs(p.inputs).runId(runId).stateFile(state);
                 if (incidentTime != null) {
                     req = req.incidentAt(RestoreCommand.parseTime(incidentTime));
+                } else if (setup.incidentAt().isPresent()) {
+                    req = req.incidentAt(setup.incidentAt().get());
                 }
                 cli.info("Running " + scenario + " (run " + runId + "); state in " + state);
                 r = runner.run(p.plan, req);

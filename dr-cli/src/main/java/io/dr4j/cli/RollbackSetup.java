@@ -128,7 +128,7 @@ final class RollbackSetup implements Scenarios.Setup {
     private RecoveryPlan plan(Deployer d, Duration defaultMonitor) {
         List<HealthCheck> checks = new ArrayList<>();
         healthUrls.forEach(u -> checks.add(HealthChecks.forHttp(u)));
-        Duration window = o.monitor == null ? defaultMonitor : ProviderConfig.parseDuration(o.monitor);
+        Duration window = o.monitor(cli, defaultMonitor);
         Duration interval = window.dividedBy(5).compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250)
                 : window.dividedBy(5).compareTo(Duration.ofSeconds(15)) > 0 ? Duration.ofSeconds(15) : window.dividedBy(5);
         return ApplicationRollback.builder().deployer(d).healthChecks(checks).rollbackDeadline(deadline())

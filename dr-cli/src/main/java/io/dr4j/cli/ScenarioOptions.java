@@ -41,8 +41,8 @@ final class ScenarioOptions {
             + "(repeatable; dr.plan.health-urls, comma-separated).")
     List<URI> healthUrls = new ArrayList<>();
 
-    @Option(names = "--check", paramLabel = "SQL", description = "database-corruption: a query on the restored "
-            + "database whose first column must be true/non-null (repeatable).")
+    @Option(names = "--check", paramLabel = "SQL", description = "A query on the restored database whose first column "
+            + "must be true/non-null/non-zero (repeatable; not application-rollback).")
     List<String> checks = new ArrayList<>();
 
     @Option(names = "--platform", paramLabel = "PLATFORM", description = "application-rollback: docker or k8s "
@@ -54,15 +54,16 @@ final class ScenarioOptions {
     String deadline;
 
     @Option(names = "--monitor", paramLabel = "DURATION", description = "How long the final monitoring step watches "
-            + "the health checks (default: the plan's, 15m/5m; drills 10s).")
+            + "the health checks (dr.plan.monitor; default: the plan's, 15m/5m; drills 10s).")
     String monitor;
 
-    @Option(names = "--restore-port", paramLabel = "PORT", description = "database-corruption: port of the restored "
-            + "server (default: a free port).")
+    @Option(names = "--restore-port", paramLabel = "PORT", description = "Port of the restored server on 127.0.0.1 "
+            + "(default: a free port).")
     Integer restorePort;
 
-    @Option(names = "--to", paramLabel = "DIR", description = "database-corruption, plan run: the new data directory "
-            + "to restore into (dr.plan.restore-to). Drills restore into a scratch directory.")
+    @Option(names = "--to", paramLabel = "DIR", description = "plan run: the new data directory to restore into "
+            + "(dr.plan.restore-to); ransomware restores into DIR/<run id>, never over the compromised data. Drills "
+            + "restore into a scratch directory.")
     Path to;
 
     @Option(names = "--target-time", paramLabel = "ISO8601", description = "database-corruption, plan run: recover to "
@@ -77,6 +78,16 @@ final class ScenarioOptions {
             + "deployed as the simulated bad release (to a non-production --service).")
     String badImage;
 
+    @Option(names = "--secondary-repo", paramLabel = "URI", description = "datacenter-outage: the secondary region's "
+            + "copy of the repository, the only one read (dr.plan.secondary-repository; default: the last of two "
+            + "--repo). The primary may be down.")
+    String secondaryRepo;
+
+    @Option(names = "--compromised-at", paramLabel = "ISO8601", description = "ransomware: the first sign of the "
+            + "compromise. The newest backup finished before it that passes the read-data verification is restored, "
+            + "with the WAL up to just before it (default: the newest clean backup, all archived WAL).")
+    String compromisedAt;
+
     @Option(names = "--keep", description = "drill: keep the scratch restore (and leave its server running).")
     boolean keep;
 
@@ -87,6 +98,27 @@ final class ScenarioOptions {
     /** The report directory. */
     Path reportDir(Cli cli) {
         return report != null ? report : Path.of(cli.config().get("dr.plan.report-dir", "dr-reports"));
+    }
+
+    /** How long the monitoring step watches: {@code --monitor}, else {@code dr.plan.monitor}, else {@code dflt}. */
+    java.time.Duration monitor(Cli cli, java.time.Duration dflt) {
+        String v = monitor != null ? monitor : cli.config().get("dr.plan.monitor").orElse(null);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            return ProviderConfig.parseDuration(v.trim());
+        } catch (RuntimeException e) {
+            throw new ConfigurationException((monitor != null ? "--monitor" : "dr.plan.monitor") + " is not a "
+                    + "duration (e.g. 30s, 15m): " + v, e);
+        }
+    }
+
+    /** The monitoring step's interval: a fifth of the window, between 250 ms and 30 s. */
+    static java.time.Duration interval(java.time.Duration window) {
+        java.time.Duration i = window.dividedBy(5);
+        return i.compareTo(java.time.Duration.ofSeconds(30)) > 0 ? java.time.Duration.ofSeconds(30)
+                : i.compareTo(java.time.Duration.ofMillis(250)) < 0 ? java.time.Duration.ofMillis(250) : i;
     }
 
     List<String> services(Cli cli) {

@@ -26,7 +26,6 @@ import io.dr4j.core.plan.PlanRunner;
 import io.dr4j.core.plan.PlanStatus;
 import io.dr4j.core.plan.RecoveryPlan;
 import io.dr4j.core.plan.RunRequest;
-import io.dr4j.core.plan.scenario.Runbooks;
 import io.dr4j.core.plan.report.RecoveryReport;
 
 /** What {@code dr plan run} and {@code dr drill} share: approvals, the runner, the dry run, output and exit codes. */
@@ -106,7 +105,7 @@ final class ScenarioRun {
 
     /** The dry run: the collaborators, then the steps in order with their expected timing. */
     static int dryRun(Cli cli, String scenario, Scenarios.Setup setup, boolean drill) {
-        RecoveryPlan plan = Runbooks.plans().get(scenario);
+        RecoveryPlan plan = setup.preview(scenario);
         Map<String, String> d = setup.describe();
         if (cli.json()) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -131,7 +130,9 @@ final class ScenarioRun {
     /** 1 when a step failed, 3 when the run succeeded but objectives were missed or problems found, else 0. */
     static int exitCode(PlanResult r, List<String> findings) {
         if (r.status() != PlanStatus.SUCCEEDED) {
-            return ExitCode.FAILED;
+            // ransomware: no backup before the compromise passed the read-data verification
+            boolean noClean = r.firstFailure().map(f -> f.stepId().equals("find-clean-backup")).orElse(false);
+            return noClean ? ExitCode.PROBLEMS_FOUND : ExitCode.FAILED;
         }
         boolean missed = r.verdicts().stream().anyMatch(v -> v.verdict() == ObjectiveVerdict.Verdict.MISSED);
         return missed || !findings.isEmpty() ? ExitCode.PROBLEMS_FOUND : ExitCode.OK;

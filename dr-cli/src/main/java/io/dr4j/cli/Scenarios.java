@@ -10,6 +10,9 @@ import io.dr4j.core.plan.RecoveryPlan;
 import io.dr4j.core.plan.drill.DrillEnvironment;
 import io.dr4j.core.plan.scenario.ApplicationRollback;
 import io.dr4j.core.plan.scenario.DatabaseCorruption;
+import io.dr4j.core.plan.scenario.DatacenterOutage;
+import io.dr4j.core.plan.scenario.Ransomware;
+import io.dr4j.core.plan.scenario.ServerFailure;
 
 import org.jspecify.annotations.Nullable;
 
@@ -59,6 +62,16 @@ final class Scenarios {
         /** The plan inputs (from the options, then {@code --input}). */
         Map<String, String> inputs();
 
+        /** When the disaster happened, when the configuration says so (ransomware: the compromise). */
+        default java.util.Optional<java.time.Instant> incidentAt() {
+            return java.util.Optional.empty();
+        }
+
+        /** The plan's shape for the dry run (steps, inputs), built without opening anything. */
+        default RecoveryPlan preview(String scenario) {
+            return io.dr4j.core.plan.scenario.Runbooks.plans().get(scenario);
+        }
+
         /** Opens the collaborators and builds the real plan. */
         Prepared forRun() throws Exception;
 
@@ -66,16 +79,20 @@ final class Scenarios {
         Prepared forDrill() throws Exception;
     }
 
+    /** Scenarios whose drills approve their approval points themselves (they only touch scratch resources). */
+    static boolean drillAutoApproves(String scenario) {
+        return scenario.equals(ServerFailure.ID) || scenario.equals(DatacenterOutage.ID) || scenario.equals(Ransomware.ID);
+    }
+
     static Setup setup(String scenario, Cli cli, ScenarioOptions o, boolean drill) {
         PlanCommand.plan(scenario); // unknown scenario: exit 2 listing them
         return switch (scenario) {
             case DatabaseCorruption.ID -> new CorruptionSetup(cli, o, drill);
             case ApplicationRollback.ID -> new RollbackSetup(cli, o, drill);
+            case ServerFailure.ID, DatacenterOutage.ID, Ransomware.ID -> new SiteRecoverySetup(scenario, cli, o, drill);
             default -> throw new ConfigurationException("Scenario '" + scenario + "' cannot be "
-                    + (drill ? "drilled" : "run") + " from the dr command: its steps (infrastructure, traffic "
-                    + "switches, isolation) need collaborators only the Java API can supply. Build it with its "
-                    + "builder (see docs/recovery-plans.md); 'dr plan show " + scenario + "' and 'dr plan render "
-                    + scenario + "' print it. From the command line: database-corruption, application-rollback");
+                    + (drill ? "drilled" : "run") + " from the dr command. Build it with its builder (see "
+                    + "docs/recovery-plans.md)");
         };
     }
 

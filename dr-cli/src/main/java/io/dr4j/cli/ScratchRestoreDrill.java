@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * incident is back and runs the SQL checks; {@link #close} stops the scratch server and removes it.
  */
 final class ScratchRestoreDrill implements DrillEnvironment {
-    private static final String TABLES = "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n "
+    static final String TABLES = "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n "
             + "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', "
             + "'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1";
 
@@ -143,27 +143,40 @@ final class ScratchRestoreDrill implements DrillEnvironment {
                 found.add("Tables of the incident missing after the recovery: " + String.join(", ", lost));
             }
             facts.put("tables restored", back.size() + " of " + tables.size());
-            for (int i = 0; i < checks.size(); i++) {
-                String sql = checks.get(i);
-                try (ResultSet rs = st.executeQuery(sql)) {
-                    Object v = rs.next() ? rs.getObject(1) : null;
-                    boolean ok = v != null && !Boolean.FALSE.equals(v) && !(v instanceof Number n && n.longValue() == 0);
-                    facts.put("check " + (i + 1), sql + " -> " + v);
-                    if (!ok) {
-                        found.add("Check " + (i + 1) + " failed on the restored database: '" + sql + "' returned " + v);
-                    }
-                } catch (java.sql.SQLException e) {
-                    found.add("Check " + (i + 1) + " could not run on the restored database: '" + sql + "': "
-                            + e.getMessage());
-                }
-            }
+            runChecks(st, checks, facts, found);
         }
         return found;
     }
 
     @Override
     public void close() throws Exception {
-        PostgresBinaries bin = binaries.get();
+        closeScratch(binaries.get(), restored, port, scratch, keep, facts);
+    }
+
+    /** Runs the SQL checks on the restored database: a value that is null, false or 0 is a finding. */
+    static void runChecks(Statement st, List<String> checks, Map<String, String> facts, List<String> found) {
+        for (int i = 0; i < checks.size(); i++) {
+            String sql = checks.get(i);
+            try (ResultSet rs = st.executeQuery(sql)) {
+                Object v = rs.next() ? rs.getObject(1) : null;
+                boolean ok = v != null && !Boolean.FALSE.equals(v) && !(v instanceof Number n && n.longValue() == 0);
+                facts.put("check " + (i + 1), sql + " -> " + v);
+                if (!ok) {
+                    found.add("Check " + (i + 1) + " failed on the restored database: '" + sql + "' returned " + v);
+                }
+            } catch (java.sql.SQLException e) {
+                found.add("Check " + (i + 1) + " could not run on the restored database: '" + sql + "': "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Stops a scratch server left running in {@code restored} (when binaries were used) and deletes {@code scratch};
+     * with {@code keep}, leaves both and records where they are in the facts.
+     */
+    static void closeScratch(@Nullable PostgresBinaries bin, Path restored, int port, Path scratch, boolean keep,
+                             Map<String, String> facts) throws java.io.IOException {
         if (keep) {
             facts.put("kept", restored + (bin != null && Files.exists(restored.resolve("postmaster.pid"))
                     ? ", server running on 127.0.0.1:" + port : ""));
@@ -179,7 +192,7 @@ final class ScratchRestoreDrill implements DrillEnvironment {
         }
     }
 
-    private static List<String> strings(Statement st, String sql) throws java.sql.SQLException {
+    static List<String> strings(Statement st, String sql) throws java.sql.SQLException {
         List<String> out = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {

@@ -2,25 +2,13 @@ package io.dr4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.dr4j.core.DisasterRecovery;
-import io.dr4j.core.backup.Repository;
 import io.dr4j.core.internal.json.Json;
-import io.dr4j.postgres.PostgresBackupSource;
-import io.dr4j.postgres.PostgresCluster;
-import io.dr4j.postgres.cluster.PostgresBinaries;
-import io.dr4j.postgres.cluster.ScratchCluster;
-import io.dr4j.postgres.wal.WalArchiver;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,86 +23,62 @@ class CliDrillIT {
 
     @Test
     void drillOfDatabaseCorruptionOnARealCluster() throws Exception {
-        PostgresBinaries bin = PostgresBinaries.installed(15).orElseThrow();
-        try (ScratchCluster pg = ScratchCluster.builder().binaries(bin).start()) {
-            try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE orders (id int primary key, v text)");
-                st.execute("CREATE TABLE customers (id int primary key)");
-                st.execute("INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 1000) g");
-            }
-            Map<String, String> env = new HashMap<>();
-            env.put("PGHOST", "127.0.0.1");
-            env.put("PGPORT", Integer.toString(pg.port()));
-            env.put("PGUSER", "postgres");
-            env.put("PGDATABASE", "postgres");
-            Path repoDir = dir.resolve("repo");
-            env.put("DR_REPOSITORY", repoDir.toString());
+        try (ArchivedCluster src = ArchivedCluster.start(dir, "dr4j_cli_drill",
+                "CREATE TABLE orders (id int primary key, v text)", "CREATE TABLE customers (id int primary key)",
+                "INSERT INTO orders SELECT g, md5(g::text) FROM generate_series(1, 1000) g")) {
+            Map<String, String> env = src.env;
             Path reports = dir.resolve("reports");
+            src.backup();
+            src.sql("INSERT INTO orders SELECT g, 'after the backup' FROM generate_series(1001, 1500) g");
 
-            PostgresCluster cluster = PostgresCluster.builder().host("127.0.0.1").port(pg.port()).user("postgres")
-                    .database("postgres").dataDir(pg.dataDir()).build();
-            String systemId = PostgresBackupSource.builder(cluster).build().systemId();
-            try (DisasterRecovery dr = DisasterRecovery.configure().repository(repoDir.toUri()).load();
-                 Repository repo = dr.openRepository(systemId, "postgresql");
-                 WalArchiver archiver = WalArchiver.builder().jdbcUrl(pg.jdbcUrl("postgres")).user("postgres")
-                         .repository(repo).spoolDir(dir.resolve("spool")).slotName("dr4j_cli_drill")
-                         .partialInterval(Duration.ofMillis(500)).build()) {
-                archiver.start();
-                CliTest.Run backup = CliTest.dr(env, "backup", "--pgdata", pg.dataDir().toString());
-                assertThat(backup.code()).as(backup.err()).isZero();
-                try (Connection c = pg.connect("postgres"); Statement st = c.createStatement()) {
-                    st.execute("INSERT INTO orders SELECT g, 'after the backup' FROM generate_series(1001, 1500) g");
-                }
+            CliTest.Run dry = CliTest.dr(env, "drill", "database-corruption", "--dry-run");
+            assertThat(dry.code()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("scratch directory").contains("restore-database").contains("DRY RUN");
 
-                CliTest.Run dry = CliTest.dr(env, "drill", "database-corruption", "--dry-run");
-                assertThat(dry.code()).as(dry.err()).isZero();
-                assertThat(dry.out()).contains("scratch directory").contains("restore-database").contains("DRY RUN");
+            CliTest.Run drill = CliTest.dr(env, "drill", "database-corruption", "--report", reports.toString(),
+                    "--json", "--monitor", "1s", "--check", "SELECT count(*) = 1500 FROM orders");
+            assertThat(drill.code()).as(drill.out() + drill.err()).isEqualTo(ExitCode.OK);
+            assertThat(drill.err()).contains("restore-database: started").contains("plan database-corruption SUCCEEDED");
+            JsonNode out = Json.mapper().readTree(drill.out());
+            assertThat(out.get("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(out.get("findings")).isEmpty();
+            Path jsonReport = Path.of(out.get("reports").get(0).asText());
+            assertThat(jsonReport).exists().hasParent(reports);
+            assertThat(Path.of(out.get("reports").get(1).asText())).exists();
 
-                CliTest.Run drill = CliTest.dr(env, "drill", "database-corruption", "--report", reports.toString(),
-                        "--json", "--monitor", "1s", "--check", "SELECT count(*) = 1500 FROM orders");
-                assertThat(drill.code()).as(drill.out() + drill.err()).isEqualTo(ExitCode.OK);
-                assertThat(drill.err()).contains("restore-database: started").contains("plan database-corruption SUCCEEDED");
-                JsonNode out = Json.mapper().readTree(drill.out());
-                assertThat(out.get("status").asText()).isEqualTo("SUCCEEDED");
-                assertThat(out.get("findings")).isEmpty();
-                Path jsonReport = Path.of(out.get("reports").get(0).asText());
-                assertThat(jsonReport).exists().hasParent(reports);
-                assertThat(Path.of(out.get("reports").get(1).asText())).exists();
-
-                JsonNode report = Json.mapper().readTree(Files.readAllBytes(jsonReport));
-                assertThat(report.get("schema").asText()).isEqualTo("dr4j-recovery-report");
-                assertThat(report.get("drill").asBoolean()).isTrue();
-                assertThat(report.get("planId").asText()).isEqualTo("database-corruption");
-                assertThat(report.get("status").asText()).isEqualTo("SUCCEEDED");
-                for (JsonNode step : report.get("steps")) {
-                    assertThat(step.get("status").asText()).as(step.toString()).isEqualTo("SUCCEEDED");
-                }
-                JsonNode rto = objective(report, "RTO");
-                JsonNode rpo = objective(report, "RPO");
-                assertThat(rto.get("verdict").asText()).as(rto.toString()).isEqualTo("MET");
-                assertThat(rto.get("objectiveSeconds").asDouble()).isEqualTo(900.0);
-                assertThat(rto.get("achievedSeconds").asDouble()).isPositive().isLessThan(300.0);
-                assertThat(rpo.get("verdict").asText()).as(rpo.toString()).isEqualTo("MET");
-                assertThat(rpo.get("objectiveSeconds").asDouble()).isEqualTo(3600.0);
-                // the incident is marked by an empty transaction just before it: the data is recovered to within ms
-                assertThat(rpo.get("achievedSeconds").asDouble()).isLessThan(5.0);
-                // recovered to the last commit before the incident, not past it
-                assertThat(java.time.Instant.parse(report.get("recoveredTo").asText()))
-                        .isBefore(java.time.Instant.parse(report.get("incidentAt").asText()));
-                JsonNode facts = report.get("environment");
-                assertThat(facts.get("tables restored").asText()).isEqualTo("2 of 2");
-                assertThat(facts.get("check 1").asText()).endsWith("-> true");
-                assertThat(facts.get("Recovery verified by the environment").asText()).isEqualTo("yes");
-                System.out.printf("dr drill database-corruption: RTO %.1f s, RPO %.3f s%n",
-                        rto.get("achievedSeconds").asDouble(), rpo.get("achievedSeconds").asDouble());
-
-                // a check that does not hold on the restored data: the drill ran, the verification found a problem
-                CliTest.Run bad = CliTest.dr(env, "drill", "database-corruption", "--report", reports.toString(),
-                        "--monitor", "1s", "--check", "SELECT count(*) = 1 FROM orders");
-                assertThat(bad.code()).as(bad.out() + bad.err()).isEqualTo(ExitCode.PROBLEMS_FOUND);
-                assertThat(bad.out()).contains("finding: Check 1 failed on the restored database")
-                        .contains("RPO").contains("report: ");
+            JsonNode report = Json.mapper().readTree(Files.readAllBytes(jsonReport));
+            assertThat(report.get("schema").asText()).isEqualTo("dr4j-recovery-report");
+            assertThat(report.get("drill").asBoolean()).isTrue();
+            assertThat(report.get("planId").asText()).isEqualTo("database-corruption");
+            assertThat(report.get("status").asText()).isEqualTo("SUCCEEDED");
+            for (JsonNode step : report.get("steps")) {
+                assertThat(step.get("status").asText()).as(step.toString()).isEqualTo("SUCCEEDED");
             }
+            JsonNode rto = objective(report, "RTO");
+            JsonNode rpo = objective(report, "RPO");
+            assertThat(rto.get("verdict").asText()).as(rto.toString()).isEqualTo("MET");
+            assertThat(rto.get("objectiveSeconds").asDouble()).isEqualTo(900.0);
+            assertThat(rto.get("achievedSeconds").asDouble()).isPositive().isLessThan(300.0);
+            assertThat(rpo.get("verdict").asText()).as(rpo.toString()).isEqualTo("MET");
+            assertThat(rpo.get("objectiveSeconds").asDouble()).isEqualTo(3600.0);
+            // the incident is marked by an empty transaction just before it: the data is recovered to within ms
+            assertThat(rpo.get("achievedSeconds").asDouble()).isLessThan(5.0);
+            // recovered to the last commit before the incident, not past it
+            assertThat(java.time.Instant.parse(report.get("recoveredTo").asText()))
+                    .isBefore(java.time.Instant.parse(report.get("incidentAt").asText()));
+            JsonNode facts = report.get("environment");
+            assertThat(facts.get("tables restored").asText()).isEqualTo("2 of 2");
+            assertThat(facts.get("check 1").asText()).endsWith("-> true");
+            assertThat(facts.get("Recovery verified by the environment").asText()).isEqualTo("yes");
+            System.out.printf("dr drill database-corruption: RTO %.1f s, RPO %.3f s%n",
+                    rto.get("achievedSeconds").asDouble(), rpo.get("achievedSeconds").asDouble());
+
+            // a check that does not hold on the restored data: the drill ran, the verification found a problem
+            CliTest.Run bad = CliTest.dr(env, "drill", "database-corruption", "--report", reports.toString(),
+                    "--monitor", "1s", "--check", "SELECT count(*) = 1 FROM orders");
+            assertThat(bad.code()).as(bad.out() + bad.err()).isEqualTo(ExitCode.PROBLEMS_FOUND);
+            assertThat(bad.out()).contains("finding: Check 1 failed on the restored database")
+                    .contains("RPO").contains("report: ");
         }
         // the scratch clusters were stopped and removed
         try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {

@@ -47,10 +47,21 @@ class ScenarioCommandsTest {
     }
 
     @Test
-    void scenariosTheCommandCannotBuildAndUnknownOnesAreUsageErrors() {
+    void missingConfigurationAndUnknownScenariosAreUsageErrors() {
         CliTest.Run ransomware = CliTest.dr("plan", "run", "ransomware", "--yes");
         assertThat(ransomware.code()).isEqualTo(ExitCode.USAGE);
-        assertThat(ransomware.err()).contains("cannot be run from the dr command").contains("dr plan show ransomware");
+        assertThat(ransomware.err()).contains("--repo URI").contains("--to DIR").contains("dr.plan.isolate-command")
+                .contains("dr.plan.rotate-credentials-command");
+        CliTest.Run server = CliTest.dr(Map.of("DR_PLAN_HOOK_TIMEOUT", "soon"), "plan", "run", "server-failure");
+        assertThat(server.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(server.err()).contains("dr.plan.hook-timeout is not a duration").contains("dr.plan.restore-to");
+        CliTest.Run misplaced = CliTest.dr(Map.of("DR_REPOSITORY", "/tmp/x"), "drill", "server-failure",
+                "--compromised-at", "2026-11-26T10:00:00Z", "--secondary-repo", "/tmp/y", "--target-time",
+                "2026-11-26T10:00:00Z");
+        assertThat(misplaced.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(misplaced.err()).contains("--compromised-at is for the ransomware scenario")
+                .contains("--secondary-repo is for the datacenter-outage scenario")
+                .contains("--target-time is for database-corruption");
         CliTest.Run unknown = CliTest.dr("drill", "database-corupption");
         assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
         assertThat(unknown.err()).contains("Unknown scenario").contains("database-corruption");
@@ -93,5 +104,16 @@ class ScenarioCommandsTest {
         assertThat(n.get("drill").asBoolean()).isTrue();
         assertThat(n.get("steps").get(0).asText()).isIn("stop-application", "pick-backup");
         assertThat(n.get("collaborators").get("services").asText()).contains("not touched");
+
+        // the dry run of the site scenarios names each hook, or says its step will report it was skipped
+        env.put("DR_PLAN_TRAFFIC_COMMAND", "/opt/dns/point-to-dr.sh");
+        CliTest.Run dc = CliTest.dr(env, "plan", "run", "datacenter-outage", "--dry-run", "--secondary-repo",
+                dir.resolve("mirror").toString(), "--to", to.toString());
+        assertThat(dc.code()).as(dc.err()).isZero();
+        assertThat(dc.out()).contains("the secondary region's copy only").contains(dir.resolve("mirror").toString())
+                .contains("'/opt/dns/point-to-dr.sh' (dr.plan.traffic-command)")
+                .contains("not configured (dr.plan.provision-command): the step reports it was skipped")
+                .contains("switch-traffic").contains("DRY RUN");
+        assertThat(to).doesNotExist();
     }
 }

@@ -39,6 +39,8 @@ public final class DatacenterOutage {
     private Map<String, String> restoreOptions = Map.of();
     private @Nullable Deployer drDeployer;
     private @Nullable TrafficSwitch traffic;
+    private @Nullable StepAction deployment;
+    private @Nullable StepAction trafficAction;
     private List<HealthCheck> drSiteChecks = List.of();
     private List<HealthCheck> publicChecks = List.of();
     private Duration monitorWindow = Duration.ofMinutes(15);
@@ -89,6 +91,25 @@ public final class DatacenterOutage {
         return this;
     }
 
+    /**
+     * Deploys the application at the DR site by other means than a {@link Deployer} (e.g. a command); replaces
+     * {@link #drDeployer}, and the plan then has no {@code service}/{@code image} inputs.
+     */
+    public DatacenterOutage deployment(StepAction d) {
+        this.deployment = Objects.requireNonNull(d, "deployment");
+        return this;
+    }
+
+    /**
+     * Moves the traffic by other means than a {@link TrafficSwitch} (e.g. a command, or a step that reports the
+     * switch was not configured); replaces {@link #trafficSwitch}, and the plan then has no {@code endpoint}/{@code
+     * drTarget} inputs and no compensation (nothing is switched back automatically).
+     */
+    public DatacenterOutage switchTraffic(StepAction a) {
+        this.trafficAction = Objects.requireNonNull(a, "switchTraffic");
+        return this;
+    }
+
     /** Checks against the DR site directly (before traffic moves). */
     public DatacenterOutage drSiteChecks(List<HealthCheck> c) {
         this.drSiteChecks = List.copyOf(c);
@@ -110,8 +131,10 @@ public final class DatacenterOutage {
     public RecoveryPlan build() {
         new ScenarioSupport.Required(ID).need(provisioning, "a provisioning step for the DR site (provisioning(...))")
                 .need(strategy, "a RestoreStrategy, the off-site Repository and a destination (restoreFromMirror(...))")
-                .need(drDeployer, "the DR site's Deployer (drDeployer(...))")
-                .need(traffic, "a TrafficSwitch (trafficSwitch(...))")
+                .need(drDeployer != null ? drDeployer : deployment,
+                        "the DR site's Deployer (drDeployer(...)) or a deployment step (deployment(...))")
+                .need(traffic != null ? traffic : trafficAction,
+                        "a TrafficSwitch (trafficSwitch(...)) or a traffic step (switchTraffic(...))")
                 .needChecks(drSiteChecks, "the DR site (drSiteChecks(...))")
                 .needChecks(publicChecks, "the public endpoint (publicChecks(...))").check();
         return plan(false);
@@ -125,10 +148,13 @@ public final class DatacenterOutage {
         StepAction provision = doc ? ScenarioSupport.unconfigured(ID, "provisioning step") : provisioning;
         StepAction restore = doc ? ScenarioSupport.unconfigured(ID, "RestoreStrategy")
                 : RestoreDatabase.builder(strategy, offsite).destination(destination).options(restoreOptions).build();
-        StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer")
+        boolean viaDeployer = drDeployer != null || (doc && deployment == null);
+        boolean viaSwitch = traffic != null || (doc && trafficAction == null);
+        StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer") : !viaDeployer ? deployment
                 : DeploymentSteps.deploy(drDeployer, ctx -> DeploymentSpec.of(ctx.input("service"), ctx.input("image"))
                 .withHealthGate(drSiteChecks).withChangeCause("dr4j " + ID + " run " + ctx.runId()));
-        StepAction switchTraffic = doc ? ScenarioSupport.unconfigured(ID, "TrafficSwitch") : ctx -> {
+        StepAction switchTraffic = doc ? ScenarioSupport.unconfigured(ID, "TrafficSwitch") : !viaSwitch ? trafficAction
+                : ctx -> {
             String endpoint = ctx.input("endpoint");
             String target = ctx.input("drTarget");
             String before = traffic.currentTarget(endpoint);
@@ -143,7 +169,9 @@ public final class DatacenterOutage {
                 .timeout(Duration.ofMinutes(10)).expectedDuration(Duration.ofMinutes(5))
                 .retry(RetryPolicy.exponential(3, Duration.ofSeconds(10))).action(switchTraffic)
                 .instruction("Change the DNS record of `endpoint` to `drTarget` (low TTL) in the DNS provider.");
-        if (!doc) {
+        if (!viaSwitch) {
+            switchStep.description("Point the public endpoint at the DR site.");
+        } else if (!doc) {
             switchStep.compensation("point the endpoint back at its previous target",
                     (ctx, out) -> traffic.switchTo(out.values().get("endpoint"), out.values().get("previousTarget")));
         } else {
@@ -151,16 +179,21 @@ public final class DatacenterOutage {
         }
         List<HealthCheck> site = doc ? List.of() : drSiteChecks;
         List<HealthCheck> pub = doc ? List.of() : publicChecks;
-        return RecoveryPlan.builder(ID).title("Data center outage")
+        RecoveryPlan.Builder b = RecoveryPlan.builder(ID);
+        if (viaDeployer) {
+            b.input("service", "the application service to deploy at the DR site")
+                    .input("image", "the image to deploy, e.g. registry.example.com/app:1.4.2");
+        }
+        if (viaSwitch) {
+            b.input("endpoint", "the public name whose traffic moves, e.g. app.example.com")
+                    .input("drTarget", "where the endpoint points during the failover (the DR site's address)");
+        }
+        return b.title("Data center outage")
                 .description("The primary data center is unavailable. Fail over to the disaster recovery site: build "
                         + "it, restore the database from the off-site backup mirror, deploy the application there, "
                         + "check it directly, then move the traffic.")
                 .symptom("Complete data center unavailable").symptom("All services unreachable")
                 .symptom("Network connectivity lost")
-                .input("service", "the application service to deploy at the DR site")
-                .input("image", "the image to deploy, e.g. registry.example.com/app:1.4.2")
-                .input("endpoint", "the public name whose traffic moves, e.g. app.example.com")
-                .input("drTarget", "where the endpoint points during the failover (the DR site's address)")
                 .rto(Component.FULL_SYSTEM).rpo(Component.DATABASE)
                 .step(Steps.approval("activate-dr-site", "Activate the disaster recovery site",
                                 "The primary data center is down and will not be back within the RTO: fail over to "

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.deploy.Deployer;
@@ -15,6 +16,7 @@ import io.dr4j.core.plan.RecoveryPlan;
 import io.dr4j.core.plan.RetryPolicy;
 import io.dr4j.core.plan.Step;
 import io.dr4j.core.plan.StepAction;
+import io.dr4j.core.plan.StepContext;
 import io.dr4j.core.plan.StepOutput;
 import io.dr4j.core.plan.Steps;
 import io.dr4j.core.plan.steps.DeploymentSteps;
@@ -43,6 +45,10 @@ public final class Ransomware {
     private @Nullable StepAction rebuild;
     private @Nullable Deployer deployer;
     private List<HealthCheck> checks = List.of();
+    private @Nullable StepAction isolationAction;
+    private @Nullable StepAction deployment;
+    private @Nullable StepAction rotation;
+    private @Nullable Function<StepContext, RecoveryTarget> target;
 
     private RetryPolicy verifyRetry = RetryPolicy.exponential(5, Duration.ofSeconds(2));
 
@@ -61,6 +67,44 @@ public final class Ransomware {
 
     public Ransomware isolation(Isolation i) {
         this.isolation = Objects.requireNonNull(i, "isolation");
+        return this;
+    }
+
+    /**
+     * Isolates by other means than an {@link Isolation} (e.g. a command); replaces {@link #isolation(Isolation)},
+     * and the plan then has no {@code systems} input.
+     */
+    public Ransomware isolation(StepAction a) {
+        this.isolationAction = Objects.requireNonNull(a, "isolation");
+        return this;
+    }
+
+    /**
+     * Deploys the clean application by other means than a {@link Deployer} (e.g. a command, or a step that reports
+     * it was not configured); replaces {@link #deployer}, and the plan then has no {@code service}/{@code image}
+     * inputs.
+     */
+    public Ransomware deployment(StepAction d) {
+        this.deployment = Objects.requireNonNull(d, "deployment");
+        return this;
+    }
+
+    /**
+     * Rotates the credentials the attacker may have had (database passwords, storage keys, API tokens): adds the
+     * step {@code rotate-credentials} after the verification, before the security review.
+     */
+    public Ransomware credentialRotation(StepAction r) {
+        this.rotation = Objects.requireNonNull(r, "credentialRotation");
+        return this;
+    }
+
+    /**
+     * Where the restore stops, computed when the step runs (default: just before {@code compromisedAt}). A
+     * compromise time later than the newest archived WAL cannot be reached by recovery: pass
+     * {@link RecoveryTarget#latest()} when the compromise time is not known.
+     */
+    public Ransomware recoveryTarget(Function<StepContext, RecoveryTarget> t) {
+        this.target = Objects.requireNonNull(t, "recoveryTarget");
         return this;
     }
 
@@ -94,10 +138,11 @@ public final class Ransomware {
     }
 
     public RecoveryPlan build() {
-        new ScenarioSupport.Required(ID).need(isolation, "an Isolation (isolation(...))")
+        new ScenarioSupport.Required(ID).need(isolation != null ? isolation : isolationAction,
+                        "an Isolation (isolation(...))")
                 .need(strategy, "a RestoreStrategy, Repository and fresh base directory (restore(...))")
                 .need(rebuild, "a rebuild step (rebuild(TerraformStep...))")
-                .need(deployer, "a Deployer (deployer(...))").needChecks(checks, "the rebuilt system (healthChecks(...))")
+                .need(deployer != null ? deployer : deployment, "a Deployer (deployer(...)) or a deployment step (deployment(...))").needChecks(checks, "the rebuilt system (healthChecks(...))")
                 .check();
         return plan(false);
     }
@@ -107,7 +152,10 @@ public final class Ransomware {
     }
 
     private RecoveryPlan plan(boolean doc) {
-        StepAction isolate = doc ? ScenarioSupport.unconfigured(ID, "Isolation") : ctx -> {
+        boolean viaIsolation = isolation != null || (doc && isolationAction == null);
+        boolean viaDeployer = deployer != null || (doc && deployment == null);
+        StepAction isolate = doc ? ScenarioSupport.unconfigured(ID, "Isolation") : !viaIsolation ? isolationAction
+                : ctx -> {
             List<String> systems = ScenarioSupport.list(ctx.input("systems"));
             List<String> measures = isolation.isolate(systems);
             return StepOutput.of("isolated " + String.join(", ", systems) + " with " + isolation.name() + ": "
@@ -119,22 +167,28 @@ public final class Ransomware {
         StepAction restore = doc ? ScenarioSupport.unconfigured(ID, "RestoreStrategy")
                 : RestoreDatabase.builder(strategy, repository).backupFromStep("find-clean-backup")
                 .destination(ctx -> freshBase.resolve(ctx.runId())).options(restoreOptions)
-                .target(ctx -> new RecoveryTarget.Time(ScenarioSupport.time(ctx, "compromisedAt"), false)).build();
+                .target(target != null ? target
+                        : ctx -> new RecoveryTarget.Time(ScenarioSupport.time(ctx, "compromisedAt"), false)).build();
         StepAction rebuildAction = doc ? ScenarioSupport.unconfigured(ID, "rebuild step") : rebuild;
-        StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer")
+        StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer") : !viaDeployer ? deployment
                 : DeploymentSteps.deploy(deployer, ctx -> DeploymentSpec.of(ctx.input("service"), ctx.input("image"))
                 .withHealthGate(checks).withChangeCause("dr4j " + ID + " run " + ctx.runId()));
         List<HealthCheck> c = doc ? List.of() : checks;
-        return RecoveryPlan.builder(ID).title("Ransomware attack")
+        RecoveryPlan.Builder b = RecoveryPlan.builder(ID);
+        if (viaIsolation) {
+            b.input("systems", "the affected systems to isolate, comma-separated");
+        }
+        b.input("compromisedAt", "the ISO-8601 instant of the first sign of compromise, or 'incident' for "
+                + "the run's incident time", ScenarioSupport.INCIDENT);
+        if (viaDeployer) {
+            b.input("service", "the application service to deploy on the rebuilt systems")
+                    .input("image", "a known clean image, e.g. registry.example.com/app:1.4.2");
+        }
+        b.title("Ransomware attack")
                 .description("Systems are encrypted or compromised. Do NOT pay the ransom. Cut the systems off, find "
                         + "the newest backup from before the compromise that still verifies, restore it into a fresh "
                         + "location and rebuild the systems from code; the old ones are evidence, never reused.")
                 .symptom("Files encrypted").symptom("Ransom note present").symptom("System compromised")
-                .input("systems", "the affected systems to isolate, comma-separated")
-                .input("compromisedAt", "the ISO-8601 instant of the first sign of compromise, or 'incident' for "
-                        + "the run's incident time", ScenarioSupport.INCIDENT)
-                .input("service", "the application service to deploy on the rebuilt systems")
-                .input("image", "a known clean image, e.g. registry.example.com/app:1.4.2")
                 .rto(Component.FULL_SYSTEM).rpo(Component.DATABASE)
                 .step(Step.builder("isolate").title("Isolate affected systems immediately").role("Security Officer")
                         .description("Cut the affected systems off the network and revoke their credentials so the "
@@ -178,14 +232,22 @@ public final class Ransomware {
                 .step(Steps.approval("security-review", "Review security logs and implement additional measures",
                                 "Security logs reviewed and additional measures in place: return the system to "
                                         + "service?")
-                        .role("Security Officer").dependsOn("verify").expectedDuration(Duration.ofMinutes(30))
+                        .role("Security Officer").dependsOn(rotation != null ? "rotate-credentials" : "verify").expectedDuration(Duration.ofMinutes(30))
                         .instruction("Review the logs of the rebuilt systems; patch the entry point; enable the extra "
                                 + "controls decided in the assessment."))
                 .step(Steps.approval("report-incident", "Report the incident to the authorities",
                                 "Incident reported to the authorities (and the data protection regulator when "
                                         + "personal data was affected)?")
                         .role("Incident Commander").dependsOn("security-review").expectedDuration(Duration.ofMinutes(15))
-                        .instruction("File the report; keep the isolated systems untouched as evidence."))
-                .build();
+                        .instruction("File the report; keep the isolated systems untouched as evidence."));
+        if (rotation != null) {
+            b.step(Step.builder("rotate-credentials").title("Rotate the credentials").role("Security Officer")
+                    .dependsOn("verify")
+                    .description("Rotate every credential the attacker may have had: database passwords, storage "
+                            + "and API keys, deployment tokens.")
+                    .timeout(Duration.ofMinutes(30)).expectedDuration(Duration.ofMinutes(10)).action(rotation)
+                    .instruction("Rotate the database, storage and deployment credentials; update the rebuilt systems."));
+        }
+        return b.build();
     }
 }

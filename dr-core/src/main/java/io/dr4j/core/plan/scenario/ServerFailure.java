@@ -36,6 +36,7 @@ public final class ServerFailure {
     private @Nullable Path destination;
     private Map<String, String> restoreOptions = Map.of();
     private @Nullable Deployer deployer;
+    private @Nullable StepAction deployment;
     private List<HealthCheck> checks = List.of();
     private Duration monitorWindow = Duration.ofMinutes(15);
     private Duration monitorInterval = Duration.ofSeconds(30);
@@ -78,6 +79,15 @@ public final class ServerFailure {
         return this;
     }
 
+    /**
+     * Deploys the application by other means than a {@link Deployer} (e.g. a command, or a step that reports it was
+     * not configured); replaces {@link #deployer}, and the plan then has no {@code service}/{@code image} inputs.
+     */
+    public ServerFailure deployment(StepAction d) {
+        this.deployment = Objects.requireNonNull(d, "deployment");
+        return this;
+    }
+
     public ServerFailure healthChecks(List<HealthCheck> c) {
         this.checks = List.copyOf(c);
         return this;
@@ -92,7 +102,7 @@ public final class ServerFailure {
     public RecoveryPlan build() {
         new ScenarioSupport.Required(ID).need(provisioning, "a provisioning step (provisioning(TerraformStep...))")
                 .need(strategy, "a RestoreStrategy, Repository and destination (restore(...))")
-                .need(deployer, "a Deployer (deployer(...))").needChecks(checks, "all services (healthChecks(...))")
+                .need(deployer != null ? deployer : deployment, "a Deployer (deployer(...)) or a deployment step (deployment(...))").needChecks(checks, "all services (healthChecks(...))")
                 .check();
         return plan(false);
     }
@@ -105,18 +115,22 @@ public final class ServerFailure {
         StepAction provision = doc ? ScenarioSupport.unconfigured(ID, "provisioning step") : provisioning;
         StepAction restore = doc ? ScenarioSupport.unconfigured(ID, "RestoreStrategy")
                 : RestoreDatabase.builder(strategy, repository).destination(destination).options(restoreOptions).build();
-        StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer")
+        boolean viaDeployer = deployer != null || (doc && deployment == null);
+        StepAction deploy = doc ? ScenarioSupport.unconfigured(ID, "Deployer") : !viaDeployer ? deployment
                 : DeploymentSteps.deploy(deployer, ctx -> DeploymentSpec.of(ctx.input("service"), ctx.input("image"))
                 .withHealthGate(checks).withChangeCause("dr4j " + ID + " run " + ctx.runId()));
         List<HealthCheck> c = doc ? List.of() : checks;
-        return RecoveryPlan.builder(ID).title("Complete server failure")
+        RecoveryPlan.Builder b = RecoveryPlan.builder(ID);
+        if (viaDeployer) {
+            b.input("service", "the application service to deploy on the new server")
+                    .input("image", "the image to deploy from the registry, e.g. registry.example.com/app:1.4.2");
+        }
+        return b.title("Complete server failure")
                 .description("The server is gone: unreachable, all services down. Build a new one from the "
                         + "infrastructure code, restore the database from the latest backup and deploy the application "
                         + "from the container registry. Configuration comes from Git with the Terraform code and the "
                         + "image.")
                 .symptom("Server unreachable").symptom("All services down").symptom("No response from infrastructure")
-                .input("service", "the application service to deploy on the new server")
-                .input("image", "the image to deploy from the registry, e.g. registry.example.com/app:1.4.2")
                 .rto(Component.FULL_SYSTEM).rpo(Component.DATABASE)
                 .step(Steps.approval("assess-damage", "Assess the damage and identify the root cause",
                                 "The old server is lost and the root cause noted: build a new one?")

@@ -266,4 +266,47 @@ class ScenariosTest {
                 .anySatisfy(e -> assertThat(e.message()).contains("Approved by policy:test"));
         assertThat(r.stepResult("report-incident").status()).isEqualTo(StepStatus.SUCCEEDED);
     }
+
+    @Test
+    void stepActionsReplaceTheJavaCollaboratorsAndTheirInputs() throws Exception {
+        Doubles.backup(repo, "b1", incident.minus(Duration.ofHours(1)));
+        Doubles.Restorer restorer = new Doubles.Restorer(repo);
+        java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.dr4j.core.plan.StepAction record = ctx -> {
+            ran.add(ctx.step().id());
+            return StepOutput.of("done " + ctx.step().id());
+        };
+        RecoveryPlan ransomware = Ransomware.builder().isolation(record).restore(restorer, repo, tmp.resolve("fresh"))
+                .rebuild(record).deployment(record).credentialRotation(record)
+                .recoveryTarget(ctx -> RecoveryTarget.latest())
+                .healthChecks(List.of(Doubles.check("db", () -> true))).verifyRetry(QUICK).build();
+        assertThat(ransomware.inputs()).extracting(io.dr4j.core.plan.PlanInput::name).containsExactly("compromisedAt");
+        assertThat(ransomware.step("security-review").orElseThrow().dependsOn()).containsExactly("rotate-credentials");
+        PlanResult r = AUTO.run(ransomware, RunRequest.withInputs(Map.of()).incidentAt(incident));
+        assertThat(r.status()).as(r.toString()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(ran).contains("isolate", "rebuild-systems", "deploy-clean-application", "rotate-credentials");
+        assertThat(restorer.requests).singleElement().satisfies(req -> {
+            assertThat(req.backupId()).isEqualTo("b1");
+            assertThat(req.target()).isEqualTo(RecoveryTarget.latest());
+        });
+
+        RecoveryPlan dc = DatacenterOutage.builder().provisioning(record).restoreFromMirror(restorer, repo,
+                        tmp.resolve("dr")).deployment(record).switchTraffic(record)
+                .drSiteChecks(List.of(Doubles.check("site", () -> true)))
+                .publicChecks(List.of(Doubles.check("public", () -> true)))
+                .monitor(Duration.ofMillis(100), Duration.ofMillis(50)).verifyRetry(QUICK).build();
+        assertThat(dc.inputs()).isEmpty();
+        assertThat(dc.step("switch-traffic").orElseThrow().compensation()).as("nothing to switch back with").isEmpty();
+        assertThat(AUTO.run(dc, RunRequest.withInputs(Map.of())).status()).isEqualTo(PlanStatus.SUCCEEDED);
+        assertThat(ran).contains("provision-dr-site", "deploy-application", "switch-traffic");
+
+        RecoveryPlan sf = ServerFailure.builder().provisioning(record).restore(restorer, repo, tmp.resolve("new"))
+                .deployment(record).healthChecks(List.of(Doubles.check("db", () -> true)))
+                .monitor(Duration.ofMillis(100), Duration.ofMillis(50)).verifyRetry(QUICK).build();
+        assertThat(sf.inputs()).isEmpty();
+        // the runbook (nothing configured) keeps the Java collaborators' inputs and steps
+        assertThat(Ransomware.builder().buildForRunbook().inputs()).extracting(io.dr4j.core.plan.PlanInput::name)
+                .containsExactly("systems", "compromisedAt", "service", "image");
+        assertThat(Ransomware.builder().buildForRunbook().step("rotate-credentials")).isEmpty();
+    }
 }
