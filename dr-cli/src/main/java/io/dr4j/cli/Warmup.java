@@ -72,17 +72,27 @@ final class Warmup {
     }
 
     /**
-     * ~20,000 one-block updates: enough calls for C2 to compile {@code MessageDigest.update} down to the digest's
-     * multi-block loop, which it replaces with the SHA-NI/AVX2 stub; tens of milliseconds of CPU.
+     * ~40,000 small updates: enough calls (also with the launcher's -XX:CompileThresholdScaling=3) for C2 to compile
+     * {@code MessageDigest.update} down to the digest's multi-block loop, which it replaces with the SHA-NI/AVX2 stub;
+     * tens of milliseconds of CPU.
      * (Logging is not initialised here: SLF4J hands a second thread that asks during the initialisation substitute
      * loggers and prints a warning when it replays their events.)
      */
     private static void sha256() throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] block = new byte[64];
-        for (int i = 0; i < 20_000; i++) {
-            md.update(block, 0, block.length);
+        // the JDK's other digests first: code compiled while SHA-256 was the only DigestBase loaded is thrown away
+        // when another one loads (the JIT assumed a single implementation), which the command's libraries do soon
+        for (String other : new String[] {"SHA-1", "SHA-224", "SHA-384", "SHA-512", "MD5"}) {
+            MessageDigest.getInstance(other);
         }
-        md.digest();
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[256];
+        for (int i = 0; i < 40_000; i++) {
+            // whole blocks mostly, and now and then a partial one and a digest: the branches real files take, so that
+            // the compiled code is not thrown away at the first file's end
+            md.update(block, 0, i % 16 == 15 ? 135 : 64);
+            if (i % 64 == 63) {
+                md.digest();
+            }
+        }
     }
 }
