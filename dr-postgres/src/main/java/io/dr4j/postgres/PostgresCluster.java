@@ -35,6 +35,7 @@ public final class PostgresCluster {
     /** Oldest and newest major versions supported. */
     public static final int MIN_VERSION = 13;
     public static final int MAX_VERSION = 18;
+    private static final String DEFAULT_CONNECT_TIMEOUT = "15";
 
     private final String host;
     private final int port;
@@ -79,6 +80,11 @@ public final class PostgresCluster {
         return database;
     }
 
+    /** The password, when one is set (else the driver and libpq read {@code .pgpass}). */
+    public Optional<Secret> password() {
+        return Optional.ofNullable(password);
+    }
+
     public Optional<Path> dataDir() {
         return Optional.ofNullable(dataDir);
     }
@@ -93,16 +99,25 @@ public final class PostgresCluster {
         return connect(false);
     }
 
-    /** A new connection; {@code replication} opens a physical replication connection (simple query mode). */
-    public Connection connect(boolean replication) {
+    /**
+     * The pgjdbc properties of a connection to this cluster: the extra properties, the user, the password (pass
+     * them only to the driver), application name {@code dr4j} and a connect timeout (15 s unless set).
+     */
+    public Properties jdbcProperties() {
         Properties p = new Properties();
         p.putAll(jdbcProperties);
         p.setProperty("user", user);
         p.setProperty("ApplicationName", "dr4j");
-        p.putIfAbsent("connectTimeout", "15");
+        p.putIfAbsent("connectTimeout", DEFAULT_CONNECT_TIMEOUT);
         if (password != null) {
             p.setProperty("password", password.reveal());
         }
+        return p;
+    }
+
+    /** A new connection; {@code replication} opens a physical replication connection (simple query mode). */
+    public Connection connect(boolean replication) {
+        Properties p = jdbcProperties();
         if (replication) {
             p.setProperty("replication", "true");
             p.setProperty("assumeMinServerVersion", "9.4");
@@ -134,13 +149,18 @@ public final class PostgresCluster {
                 + " as " + user + ": " + msg + ". " + fix, e);
     }
 
-    /** Environment for PostgreSQL client tools: connection settings and the password, never argv. */
+    /**
+     * Environment for PostgreSQL client tools: connection settings, application name {@code dr4j}, the connect
+     * timeout of {@link #jdbcProperties()} and the password, never argv. A new mutable map on each call.
+     */
     public Map<String, String> libpqEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PGHOST", host);
         env.put("PGPORT", Integer.toString(port));
         env.put("PGUSER", user);
         env.put("PGDATABASE", database);
+        env.put("PGAPPNAME", "dr4j");
+        env.put("PGCONNECT_TIMEOUT", jdbcProperties.getOrDefault("connectTimeout", DEFAULT_CONNECT_TIMEOUT));
         if (password != null) {
             env.put("PGPASSWORD", password.reveal());
         }

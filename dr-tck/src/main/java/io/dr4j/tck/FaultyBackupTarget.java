@@ -1,9 +1,7 @@
 package io.dr4j.tck;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,14 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import io.dr4j.core.storage.BackupTarget;
+import io.dr4j.core.storage.BlockInputStream;
 import io.dr4j.core.storage.ByteRange;
-import io.dr4j.core.storage.Capability;
+import io.dr4j.core.storage.ForwardingBackupTarget;
 import io.dr4j.core.storage.ListPage;
 import io.dr4j.core.storage.ObjectInfo;
 import io.dr4j.core.storage.ObjectWriter;
@@ -43,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * stored. {@link Fault#TRUNCATE} and {@link Fault#FLIP_BYTE} corrupt a read silently (only a checksum notices);
  * {@link Fault#BREAK_STREAM} raises an {@link IOException} halfway through a read.
  */
-public final class FaultyBackupTarget implements BackupTarget {
+public final class FaultyBackupTarget extends ForwardingBackupTarget {
 
     /** The operations faults are injected into. */
     public enum Operation { PUT, GET, STAT, LIST, DELETE }
@@ -114,14 +112,13 @@ public final class FaultyBackupTarget implements BackupTarget {
                         AtomicLong calls) {
     }
 
-    private final BackupTarget delegate;
     private final Random random;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<Operation, Map<Fault, AtomicLong>> injected = new EnumMap<>(Operation.class);
     private final Map<Operation, AtomicLong> calls = new EnumMap<>(Operation.class);
 
     private FaultyBackupTarget(BackupTarget delegate, long seed) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.random = new Random(seed);
         for (Operation op : Operation.values()) {
             Map<Fault, AtomicLong> m = new EnumMap<>(Fault.class);
@@ -194,20 +191,6 @@ public final class FaultyBackupTarget implements BackupTarget {
         return calls.get(op).get();
     }
 
-    public BackupTarget delegate() {
-        return delegate;
-    }
-
-    @Override
-    public URI location() {
-        return delegate.location();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return delegate.capabilities();
-    }
-
     @Override
     public ObjectWriter newWriter(String key, WriteOptions options) {
         calls.get(Operation.PUT).incrementAndGet();
@@ -215,7 +198,7 @@ public final class FaultyBackupTarget implements BackupTarget {
         boolean fail = firing(Operation.PUT, key, Fault.ERROR);
         boolean lostAck = !fail && firing(Operation.PUT, key, Fault.LOST_ACK);
         delay(Operation.PUT, key);
-        ObjectWriter w = delegate.newWriter(key, options);
+        ObjectWriter w = delegate().newWriter(key, options);
         return new ObjectWriter() {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
@@ -253,11 +236,11 @@ public final class FaultyBackupTarget implements BackupTarget {
         boolean truncate = firing(Operation.GET, key, Fault.TRUNCATE);
         boolean flip = firing(Operation.GET, key, Fault.FLIP_BYTE);
         boolean breakIt = firing(Operation.GET, key, Fault.BREAK_STREAM);
-        InputStream in = delegate.get(key, range);
+        InputStream in = delegate().get(key, range);
         if (!truncate && !flip && !breakIt) {
             return in;
         }
-        long size = delegate.stat(key).map(ObjectInfo::size).orElse(0L);
+        long size = delegate().stat(key).map(ObjectInfo::size).orElse(0L);
         long length = Math.max(0, range.length() == -1 ? size - range.offset() : Math.min(range.length(),
                 size - range.offset()));
         long at;
@@ -275,7 +258,7 @@ public final class FaultyBackupTarget implements BackupTarget {
         if (firing(Operation.STAT, key, Fault.ERROR)) {
             throw new InjectedFault("Injected fault: stat " + key + " on " + location() + " failed");
         }
-        return delegate.stat(key);
+        return delegate().stat(key);
     }
 
     @Override
@@ -285,7 +268,7 @@ public final class FaultyBackupTarget implements BackupTarget {
         if (firing(Operation.LIST, prefix, Fault.ERROR)) {
             throw new InjectedFault("Injected fault: list " + prefix + " on " + location() + " failed");
         }
-        return delegate.list(prefix, continuationToken, pageSize);
+        return delegate().list(prefix, continuationToken, pageSize);
     }
 
     @Override
@@ -295,17 +278,12 @@ public final class FaultyBackupTarget implements BackupTarget {
         if (firing(Operation.DELETE, key, Fault.ERROR)) {
             throw new InjectedFault("Injected fault: delete " + key + " on " + location() + " failed");
         }
-        delegate.delete(key);
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        delegate().delete(key);
     }
 
     @Override
     public String toString() {
-        return "FaultyBackupTarget[" + delegate.location() + ", " + rules.size() + " rules, " + injectedTotal()
+        return "FaultyBackupTarget[" + delegate().location() + ", " + rules.size() + " rules, " + injectedTotal()
                 + " faults injected]";
     }
 
@@ -352,7 +330,7 @@ public final class FaultyBackupTarget implements BackupTarget {
     }
 
     /** Truncates, flips a byte or breaks the stream at given offsets of what it returns. */
-    private static final class Corrupting extends FilterInputStream {
+    private static final class Corrupting extends BlockInputStream {
         private final String key;
         private final long truncateAt;
         private final long flipAt;
@@ -365,13 +343,6 @@ public final class FaultyBackupTarget implements BackupTarget {
             this.truncateAt = truncateAt;
             this.flipAt = flipAt;
             this.breakAt = breakAt;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -392,7 +363,7 @@ public final class FaultyBackupTarget implements BackupTarget {
             if (breakAt >= 0) {
                 limit = Math.min(limit, breakAt - pos);
             }
-            int n = super.read(b, off, (int) Math.max(1, limit));
+            int n = in.read(b, off, (int) Math.max(1, limit));
             if (n > 0) {
                 if (flipAt >= pos && flipAt < pos + n) {
                     int i = off + (int) (flipAt - pos);
@@ -401,14 +372,6 @@ public final class FaultyBackupTarget implements BackupTarget {
                 pos += n;
             }
             return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // route through read so that offsets stay right
-            byte[] tmp = new byte[(int) Math.min(n, 8192)];
-            int r = read(tmp, 0, tmp.length);
-            return Math.max(r, 0);
         }
 
         @Override

@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.ServiceLoader;
 
 import io.dr4j.core.storage.spi.BackupTargetProvider;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -24,23 +26,63 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class S3ProviderRegistrationTest extends ProviderRegistrationContractTest {
- *     protected Class<? extends BackupTargetProvider> providerClass() { return S3BackupTargetProvider.class; }
- *     protected String providerId() { return "s3"; }
- *     protected URI exampleUri() { return URI.create("s3://bucket/prefix"); }
+ *     S3ProviderRegistrationTest() {
+ *         super(S3BackupTargetProvider.class, "s3", URI.create("s3://bucket/prefix"));
+ *     }
  * }
  * }</pre>
+ *
+ * (or, with the no-argument constructor, override {@link #providerClass()}, {@link #providerId()} and
+ * {@link #exampleUri()}).
  */
 public abstract class ProviderRegistrationContractTest {
     static final String SERVICE_FILE = "META-INF/services/" + BackupTargetProvider.class.getName();
 
+    private final @Nullable Class<? extends BackupTargetProvider> providerClass;
+    private final @Nullable String providerId;
+    private final @Nullable URI exampleUri;
+
+    /** For a subclass that overrides {@link #providerClass()}, {@link #providerId()} and {@link #exampleUri()}. */
+    protected ProviderRegistrationContractTest() {
+        this.providerClass = null;
+        this.providerId = null;
+        this.exampleUri = null;
+    }
+
+    /**
+     * @param providerClass the plugin's provider class
+     * @param providerId    the id it reports
+     * @param exampleUri    a location it handles
+     */
+    protected ProviderRegistrationContractTest(Class<? extends BackupTargetProvider> providerClass, String providerId,
+            URI exampleUri) {
+        this.providerClass = Objects.requireNonNull(providerClass, "providerClass");
+        this.providerId = Objects.requireNonNull(providerId, "providerId");
+        this.exampleUri = Objects.requireNonNull(exampleUri, "exampleUri");
+    }
+
     /** The plugin's provider class. */
-    protected abstract Class<? extends BackupTargetProvider> providerClass();
+    protected Class<? extends BackupTargetProvider> providerClass() {
+        return given(providerClass, "providerClass");
+    }
 
     /** The id the provider reports. */
-    protected abstract String providerId();
+    protected String providerId() {
+        return given(providerId, "providerId");
+    }
 
     /** A location the provider handles. */
-    protected abstract URI exampleUri();
+    protected URI exampleUri() {
+        return given(exampleUri, "exampleUri");
+    }
+
+    private <T> T given(@Nullable T value, String name) {
+        if (value == null) {
+            throw new IllegalStateException(getClass().getName() + " names no " + name + ": pass the provider class, "
+                    + "id and example URI to the constructor, or override " + name + "()");
+        }
+        return value;
+    }
 
     private BackupTargetProvider loaded() {
         List<String> seen = new ArrayList<>();

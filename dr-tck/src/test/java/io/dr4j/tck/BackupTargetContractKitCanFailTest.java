@@ -9,6 +9,7 @@ import java.util.List;
 import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.Capability;
 import io.dr4j.core.storage.FileBackupTarget;
+import io.dr4j.core.storage.ForwardingBackupTarget;
 import io.dr4j.core.storage.ObjectWriter;
 import io.dr4j.core.storage.WriteOptions;
 
@@ -36,7 +37,7 @@ class BackupTargetContractKitCanFailTest {
             return new ForwardingBackupTarget(FileBackupTarget.of(dir)) {
                 @Override
                 public ObjectWriter newWriter(String key, WriteOptions options) {
-                    return delegate.newWriter(key, WriteOptions.replaceExisting());
+                    return delegate().newWriter(key, WriteOptions.replaceExisting());
                 }
             };
         }
@@ -57,7 +58,7 @@ class BackupTargetContractKitCanFailTest {
             return new ForwardingBackupTarget(FileBackupTarget.of(dir)) {
                 @Override
                 public ObjectWriter newWriter(String key, WriteOptions options) {
-                    return delegate.newWriter(key, WriteOptions.replaceExisting());
+                    return delegate().newWriter(key, WriteOptions.replaceExisting());
                 }
 
                 @Override
@@ -96,7 +97,7 @@ class BackupTargetContractKitCanFailTest {
             return new ForwardingBackupTarget(FileBackupTarget.of(dir)) {
                 @Override
                 public ObjectWriter newWriter(String key, WriteOptions options) {
-                    ObjectWriter real = delegate.newWriter(key, options);
+                    ObjectWriter real = delegate().newWriter(key, options);
                     return new ObjectWriter() {
                         private boolean done;
 

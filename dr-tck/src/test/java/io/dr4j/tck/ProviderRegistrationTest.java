@@ -1,5 +1,7 @@
 package io.dr4j.tck;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.net.URI;
 
 import io.dr4j.core.storage.FileBackupTargetProvider;
@@ -7,25 +9,15 @@ import io.dr4j.core.storage.MirroredBackupTargetProvider;
 import io.dr4j.core.storage.spi.BackupTargetProvider;
 
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
-/** The registration contract on dr-core's own providers. */
+/** The registration contract on dr-core's own providers, named both ways a plugin can name its provider. */
 class ProviderRegistrationTest {
 
     @Nested
     class File extends ProviderRegistrationContractTest {
-        @Override
-        protected Class<? extends BackupTargetProvider> providerClass() {
-            return FileBackupTargetProvider.class;
-        }
-
-        @Override
-        protected String providerId() {
-            return "file";
-        }
-
-        @Override
-        protected URI exampleUri() {
-            return URI.create("file:/var/backups/db");
+        File() {
+            super(FileBackupTargetProvider.class, "file", URI.create("file:/var/backups/db"));
         }
     }
 
@@ -45,5 +37,13 @@ class ProviderRegistrationTest {
         protected URI exampleUri() {
             return URI.create("mirror:file:/var/backups/db,file:/mnt/copy/db");
         }
+    }
+
+    @Test
+    void aSubclassThatNamesNoProviderSaysHowToNameIt() {
+        ProviderRegistrationContractTest unnamed = new ProviderRegistrationContractTest() {
+        };
+        assertThatThrownBy(unnamed::serviceLoaderFindsIt).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("names no providerClass").hasMessageContaining("constructor");
     }
 }

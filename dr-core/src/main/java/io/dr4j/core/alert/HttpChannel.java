@@ -40,14 +40,6 @@ final class HttpChannel {
         }
     }
 
-    /** A required setting of a channel; missing credentials are a configuration error naming the key to set. */
-    static <T> T required(@org.jspecify.annotations.Nullable T value, String message) {
-        if (value == null) {
-            throw new io.dr4j.core.ConfigurationException(message);
-        }
-        return value;
-    }
-
     static HttpClient defaultClient() {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();

@@ -1,8 +1,6 @@
 package io.dr4j.core.alert;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,14 +33,11 @@ public final class PagerDutyNotifier implements Notifier {
     private final HttpChannel channel;
 
     private PagerDutyNotifier(Builder b) {
-        this.routingKey = HttpChannel.required(b.routingKey,
-                "PagerDuty channel " + b.label + " has no routing key: set dr.alert.pagerduty.routing-key (the Events API v2 integration key)");
-        if (routingKey.isEmpty()) {
-            throw new io.dr4j.core.ConfigurationException("The PagerDuty routing key is empty: set "
-                    + "dr.alert.pagerduty.routing-key to the integration key of an Events API v2 service");
-        }
-        this.channel = new HttpChannel("pagerduty:" + b.label, Secret.of(b.endpoint.toString()),
-                b.client == null ? HttpChannel.defaultClient() : b.client, b.retry, b.timeout);
+        this.routingKey = b.requiredSecret(b.routingKey, "PagerDuty channel " + b.label()
+                + " has no routing key: set dr.alert.pagerduty.routing-key (the Events API v2 integration key)",
+                "The PagerDuty routing key is empty: set dr.alert.pagerduty.routing-key to the integration key of an "
+                        + "Events API v2 service");
+        this.channel = b.channel("pagerduty", Secret.of(b.endpoint.toString()));
     }
 
     public static Builder builder() {
@@ -87,13 +82,9 @@ public final class PagerDutyNotifier implements Notifier {
     }
 
     /** Builds a {@link PagerDutyNotifier}. */
-    public static final class Builder {
+    public static final class Builder extends HttpNotifierBuilder<Builder> {
         private @Nullable Secret routingKey;
         private URI endpoint = DEFAULT_ENDPOINT;
-        private String label = "default";
-        private @Nullable HttpClient client;
-        private RetryPolicy retry = RetryPolicy.DEFAULT;
-        private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
 
         private Builder() {
         }
@@ -107,27 +98,6 @@ public final class PagerDutyNotifier implements Notifier {
         /** Defaults to {@link #DEFAULT_ENDPOINT}; tests and EU accounts set their own. */
         public Builder endpoint(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-            return this;
-        }
-
-        /** Shown in {@link #name()}, e.g. the PagerDuty service's name. */
-        public Builder label(String label) {
-            this.label = Objects.requireNonNull(label, "label");
-            return this;
-        }
-
-        public Builder httpClient(HttpClient client) {
-            this.client = client;
-            return this;
-        }
-
-        public Builder retry(RetryPolicy retry) {
-            this.retry = Objects.requireNonNull(retry, "retry");
-            return this;
-        }
-
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

@@ -1,12 +1,9 @@
 package io.dr4j.core.alert;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.dr4j.core.config.Secret;
 
@@ -30,10 +27,9 @@ public final class SlackNotifier implements Notifier {
     private final HttpChannel channel;
 
     private SlackNotifier(Builder b) {
-        Secret url = HttpChannel.required(b.webhookUrl,
-                "Slack channel " + b.label + " has no webhook URL: set dr.alert.slack.webhook-url (the Slack incoming webhook URL)");
-        this.channel = new HttpChannel("slack:" + b.label, url, b.client == null ? HttpChannel.defaultClient() : b.client,
-                b.retry, b.timeout);
+        Secret url = b.requiredSecret(b.webhookUrl, "Slack channel " + b.label()
+                + " has no webhook URL: set dr.alert.slack.webhook-url (the Slack incoming webhook URL)", null);
+        this.channel = b.channel("slack", url);
     }
 
     public static Builder builder() {
@@ -90,12 +86,8 @@ public final class SlackNotifier implements Notifier {
     }
 
     /** Builds a {@link SlackNotifier}. */
-    public static final class Builder {
+    public static final class Builder extends HttpNotifierBuilder<Builder> {
         private @Nullable Secret webhookUrl;
-        private String label = "default";
-        private @Nullable HttpClient client;
-        private RetryPolicy retry = RetryPolicy.DEFAULT;
-        private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
 
         private Builder() {
         }
@@ -103,27 +95,6 @@ public final class SlackNotifier implements Notifier {
         /** The incoming webhook URL ({@code https://hooks.slack.com/services/...}); it is a secret. */
         public Builder webhookUrl(Secret url) {
             this.webhookUrl = url;
-            return this;
-        }
-
-        /** Shown in {@link #name()} and logs, e.g. {@code #ops-alerts}; never put the URL here. */
-        public Builder label(String label) {
-            this.label = Objects.requireNonNull(label, "label");
-            return this;
-        }
-
-        public Builder httpClient(HttpClient client) {
-            this.client = client;
-            return this;
-        }
-
-        public Builder retry(RetryPolicy retry) {
-            this.retry = Objects.requireNonNull(retry, "retry");
-            return this;
-        }
-
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

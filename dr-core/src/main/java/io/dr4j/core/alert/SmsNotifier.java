@@ -1,11 +1,8 @@
 package io.dr4j.core.alert;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.dr4j.core.config.Secret;
 
@@ -29,9 +26,10 @@ public final class SmsNotifier implements Notifier {
     private final int maxLength;
 
     private SmsNotifier(Builder b) {
-        HttpChannel.required(b.gatewayUrl, "SMS channel " + b.label + " has no gateway URL: set dr.alert.sms.webhook-url");
+        Secret url = b.requiredSecret(b.gatewayUrl, "SMS channel " + b.label()
+                + " has no gateway URL: set dr.alert.sms.webhook-url", null);
         if (b.recipients.isEmpty()) {
-            throw new io.dr4j.core.ConfigurationException("SMS channel " + b.label
+            throw new io.dr4j.core.ConfigurationException("SMS channel " + b.label()
                     + " has no recipients: set dr.alert.sms.to to phone numbers, comma-separated (+4915112345678)");
         }
         for (String r : b.recipients) {
@@ -43,8 +41,7 @@ public final class SmsNotifier implements Notifier {
         this.token = b.token;
         this.recipients = List.copyOf(b.recipients);
         this.maxLength = b.maxLength;
-        this.channel = new HttpChannel("sms:" + b.label, b.gatewayUrl,
-                b.client == null ? HttpChannel.defaultClient() : b.client, b.retry, b.timeout);
+        this.channel = b.channel("sms", url);
     }
 
     public static Builder builder() {
@@ -77,15 +74,11 @@ public final class SmsNotifier implements Notifier {
     }
 
     /** Builds an {@link SmsNotifier}. */
-    public static final class Builder {
+    public static final class Builder extends HttpNotifierBuilder<Builder> {
         private @Nullable Secret gatewayUrl;
         private @Nullable Secret token;
         private List<String> recipients = List.of();
         private int maxLength = 160;
-        private String label = "default";
-        private @Nullable HttpClient client;
-        private RetryPolicy retry = RetryPolicy.DEFAULT;
-        private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
 
         private Builder() {
         }
@@ -111,26 +104,6 @@ public final class SmsNotifier implements Notifier {
                 throw new IllegalArgumentException("maxLength must be at least 20, was " + maxLength);
             }
             this.maxLength = maxLength;
-            return this;
-        }
-
-        public Builder label(String label) {
-            this.label = Objects.requireNonNull(label, "label");
-            return this;
-        }
-
-        public Builder httpClient(HttpClient client) {
-            this.client = client;
-            return this;
-        }
-
-        public Builder retry(RetryPolicy retry) {
-            this.retry = Objects.requireNonNull(retry, "retry");
-            return this;
-        }
-
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

@@ -1,10 +1,8 @@
 package io.dr4j.core.alert;
 
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,16 +43,14 @@ public final class WebhookNotifier implements Notifier {
     private final Clock clock;
 
     private WebhookNotifier(Builder b) {
-        HttpChannel.required(b.url, "Webhook channel " + b.label + " has no URL: set dr.alert.webhook.url");
-        this.hmacSecret = HttpChannel.required(b.hmacSecret,
-                "Webhook channel " + b.label + " has no HMAC secret: set dr.alert.webhook.hmac-secret (a random value shared with the receiver)");
-        if (hmacSecret.isEmpty()) {
-            throw new io.dr4j.core.ConfigurationException("The HMAC secret of webhook channel " + b.label
-                    + " is empty: set dr.alert.webhook.hmac-secret to a random value shared with the receiver");
-        }
+        Secret url = b.requiredSecret(b.url, "Webhook channel " + b.label() + " has no URL: set dr.alert.webhook.url",
+                null);
+        this.hmacSecret = b.requiredSecret(b.hmacSecret, "Webhook channel " + b.label()
+                + " has no HMAC secret: set dr.alert.webhook.hmac-secret (a random value shared with the receiver)",
+                "The HMAC secret of webhook channel " + b.label()
+                        + " is empty: set dr.alert.webhook.hmac-secret to a random value shared with the receiver");
         this.clock = b.clock;
-        this.channel = new HttpChannel("webhook:" + b.label, b.url,
-                b.client == null ? HttpChannel.defaultClient() : b.client, b.retry, b.timeout);
+        this.channel = b.channel("webhook", url);
     }
 
     public static Builder builder() {
@@ -108,13 +104,9 @@ public final class WebhookNotifier implements Notifier {
     }
 
     /** Builds a {@link WebhookNotifier}. */
-    public static final class Builder {
+    public static final class Builder extends HttpNotifierBuilder<Builder> {
         private @Nullable Secret url;
         private @Nullable Secret hmacSecret;
-        private String label = "default";
-        private @Nullable HttpClient client;
-        private RetryPolicy retry = RetryPolicy.DEFAULT;
-        private Duration timeout = HttpChannel.DEFAULT_TIMEOUT;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -129,26 +121,6 @@ public final class WebhookNotifier implements Notifier {
         /** The shared secret the signature is keyed with. */
         public Builder hmacSecret(Secret secret) {
             this.hmacSecret = secret;
-            return this;
-        }
-
-        public Builder label(String label) {
-            this.label = Objects.requireNonNull(label, "label");
-            return this;
-        }
-
-        public Builder httpClient(HttpClient client) {
-            this.client = client;
-            return this;
-        }
-
-        public Builder retry(RetryPolicy retry) {
-            this.retry = Objects.requireNonNull(retry, "retry");
-            return this;
-        }
-
-        public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

@@ -79,14 +79,7 @@ public final class StreamingAeadEncryption implements ObjectEncryption {
         } catch (GeneralSecurityException e) {
             throw new IntegrityException(objectName, "Cannot decrypt " + objectName + ": " + e.getMessage(), e);
         }
-        return new FilterInputStream(plain) {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new io.dr4j.core.storage.BlockInputStream(plain) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {

@@ -13,24 +13,18 @@ import java.util.Objects;
  * Free space of the file system holding a path: DOWN below {@code minFreeBytes}, DEGRADED below the optional
  * warning threshold, else UP.
  */
-public final class DiskSpaceHealthCheck implements HealthCheck {
+public final class DiskSpaceHealthCheck extends AbstractHealthCheck<DiskSpaceHealthCheck> {
     private final Path path;
     private final long minFreeBytes;
     private long warnBelowBytes = -1;
-    private String name;
 
     DiskSpaceHealthCheck(Path path, long minFreeBytes) {
-        this.path = Objects.requireNonNull(path, "path");
+        super("disk:" + Objects.requireNonNull(path, "path"), Duration.ofSeconds(10));
+        this.path = path;
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("minFreeBytes must be >= 0, was " + minFreeBytes);
         }
         this.minFreeBytes = minFreeBytes;
-        this.name = "disk:" + path;
-    }
-
-    public DiskSpaceHealthCheck named(String n) {
-        this.name = Objects.requireNonNull(n, "name");
-        return this;
     }
 
     /** DEGRADED when less than this is free (must be above the DOWN threshold). */
@@ -41,11 +35,6 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
         }
         this.warnBelowBytes = bytes;
         return this;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
@@ -60,7 +49,7 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
             details.put("usableBytes", free);
             details.put("totalBytes", total);
             details.put("minFreeBytes", minFreeBytes);
-            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+            Duration latency = elapsedSince(t0);
             String facts = human(free) + " free of " + human(total) + " on " + path;
             HealthStatus status = free < minFreeBytes ? HealthStatus.DOWN
                     : free < warnBelowBytes ? HealthStatus.DEGRADED : HealthStatus.UP;
@@ -69,10 +58,10 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
                 case DEGRADED -> facts + " (below the warning level " + human(warnBelowBytes) + ")";
                 case UP -> facts;
             };
-            return new HealthResult(name, status, message, details, latency, java.time.Instant.now());
+            return new HealthResult(name(), status, message, details, latency, java.time.Instant.now());
         } catch (IOException | RuntimeException e) {
-            return HealthResult.down(name, "Cannot read free space of " + path + ": " + HttpHealthCheck.describe(e)
-                    + ". Does the path exist?", Duration.ofNanos(System.nanoTime() - t0));
+            return HealthResult.down(name(), "Cannot read free space of " + path + ": " + HttpHealthCheck.describe(e)
+                    + ". Does the path exist?", elapsedSince(t0));
         }
     }
 
@@ -88,10 +77,5 @@ public final class DiskSpaceHealthCheck implements HealthCheck {
             i++;
         }
         return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
-    }
-
-    @Override
-    public String toString() {
-        return "DiskSpaceHealthCheck[" + name + "]";
     }
 }

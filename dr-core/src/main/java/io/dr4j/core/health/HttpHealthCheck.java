@@ -21,30 +21,27 @@ import org.jspecify.annotations.Nullable;
  * body contains the expected text (when set). Reads at most 64 KiB of the body. The URI's query string and user info
  * are never shown in names or messages (they may carry tokens).
  */
-public final class HttpHealthCheck implements HealthCheck {
+public final class HttpHealthCheck extends AbstractHealthCheck<HttpHealthCheck> {
     private static final int MAX_BODY = 64 * 1024;
     private final URI uri;
-    private String name;
     private Set<Integer> expectedStatus = Set.of(200);
     private @Nullable String bodyContains;
-    private Duration timeout = Duration.ofSeconds(10);
 
     HttpHealthCheck(URI uri) {
+        super("http:" + redact(checked(uri)), Duration.ofSeconds(10));
+        this.uri = uri;
+    }
+
+    private static URI checked(URI uri) {
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("Not an http(s) URI: " + redact(uri) + ". Use e.g. http://host:8080/health");
         }
-        this.uri = uri;
-        this.name = "http:" + redact(uri);
+        return uri;
     }
 
     static String redact(URI uri) {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "")
                 + (uri.getRawPath() == null ? "" : uri.getRawPath());
-    }
-
-    public HttpHealthCheck named(String n) {
-        this.name = Objects.requireNonNull(n, "name");
-        return this;
     }
 
     /** The statuses that count as UP (default 200). */
@@ -59,23 +56,10 @@ public final class HttpHealthCheck implements HealthCheck {
         return this;
     }
 
-    public HttpHealthCheck timeout(Duration t) {
-        this.timeout = Objects.requireNonNull(t, "timeout");
-        return this;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public Duration timeout() {
-        return timeout;
-    }
-
     @Override
     public HealthResult check() {
+        String name = name();
+        Duration timeout = timeout();
         long t0 = System.nanoTime();
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -86,7 +70,7 @@ public final class HttpHealthCheck implements HealthCheck {
             try (InputStream in = response.body()) {
                 body = new String(in.readNBytes(MAX_BODY), StandardCharsets.UTF_8);
             }
-            Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+            Duration latency = elapsedSince(t0);
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("status", response.statusCode());
             if (!expectedStatus.contains(response.statusCode())) {
@@ -101,17 +85,17 @@ public final class HttpHealthCheck implements HealthCheck {
                     .withDetails(details);
         } catch (HttpTimeoutException e) {
             return HealthResult.down(name, "No answer from " + redact(uri) + " within " + timeout,
-                    Duration.ofNanos(System.nanoTime() - t0));
+                    elapsedSince(t0));
         } catch (IOException e) {
             return HealthResult.down(name, "Cannot reach " + redact(uri) + ": " + describe(e),
-                    Duration.ofNanos(System.nanoTime() - t0));
+                    elapsedSince(t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return HealthResult.down(name, "Interrupted while checking " + redact(uri),
-                    Duration.ofNanos(System.nanoTime() - t0));
+                    elapsedSince(t0));
         } catch (RuntimeException e) {
             return HealthResult.down(name, "Check of " + redact(uri) + " failed: " + describe(e),
-                    Duration.ofNanos(System.nanoTime() - t0));
+                    elapsedSince(t0));
         } finally {
             closeQuietly(client);
         }
@@ -129,10 +113,5 @@ public final class HttpHealthCheck implements HealthCheck {
                 // best effort
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return "HttpHealthCheck[" + name + "]";
     }
 }

@@ -243,10 +243,7 @@ public final class FileBackupTarget implements BackupTarget {
 
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        ObjectKeys.validatePrefix(prefix);
-        if (pageSize <= 0) {
-            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
-        }
+        ObjectKeys.validateListing(prefix, pageSize);
         int slash = prefix.lastIndexOf('/');
         Path base = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
         if (!Files.isDirectory(base)) {
@@ -284,12 +281,7 @@ public final class FileBackupTarget implements BackupTarget {
 
     @Override
     public List<String> listChildren(String prefix) {
-        if (!prefix.isEmpty()) {
-            ObjectKeys.validatePrefix(prefix);
-            if (!prefix.endsWith("/")) {
-                throw new IllegalArgumentException("prefix must end with '/': " + prefix);
-            }
-        }
+        ObjectKeys.validateParent(prefix);
         Path dir = prefix.isEmpty() ? root : root.resolve(prefix.substring(0, prefix.length() - 1));
         if (!Files.isDirectory(dir)) {
             return List.of();

@@ -175,7 +175,7 @@ public final class MirroredBackupTarget implements BackupTarget {
     @Override
     public InputStream get(String key, ByteRange range) {
         ObjectKeys.validate(key);
-        return new FailoverInputStream(key, range);
+        return new FailoverInputStream(key, range, open(key, range, 0, new ArrayList<>()));
     }
 
     /**
@@ -211,28 +211,18 @@ public final class MirroredBackupTarget implements BackupTarget {
     }
 
     /** Reads from one mirror; if it fails halfway, continues from the next mirror at the same offset. */
-    private final class FailoverInputStream extends InputStream {
+    private final class FailoverInputStream extends BlockInputStream {
         private final String key;
         private final ByteRange range;
         private final List<Exception> failures = new ArrayList<>();
-        private @Nullable InputStream in;
         private int index;
         private long read;
 
-        FailoverInputStream(String key, ByteRange range) {
+        FailoverInputStream(String key, ByteRange range, Opened first) {
+            super(first.in());
             this.key = key;
             this.range = range;
-            Opened o = open(key, range, 0, failures);
-            failures.clear();
-            this.in = o.in();
-            this.index = o.index();
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            this.index = first.index();
         }
 
         @Override
@@ -266,6 +256,11 @@ public final class MirroredBackupTarget implements BackupTarget {
                     }
                 }
             }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in == null ? 0 : in.available();
         }
 
         @Override
@@ -313,10 +308,7 @@ public final class MirroredBackupTarget implements BackupTarget {
      */
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        ObjectKeys.validatePrefix(prefix);
-        if (pageSize <= 0) {
-            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
-        }
+        ObjectKeys.validateListing(prefix, pageSize);
         try (Stream<ObjectInfo> all = listAll(prefix)) {
             Iterator<ObjectInfo> it = all.filter(o -> continuationToken == null
                     || o.key().compareTo(continuationToken) > 0).iterator();

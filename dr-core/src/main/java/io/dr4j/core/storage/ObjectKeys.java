@@ -36,6 +36,31 @@ public final class ObjectKeys {
         return prefix;
     }
 
+    /**
+     * Validates the arguments of {@link BackupTarget#list}: a listing prefix and a positive page size (what a target
+     * returns per page may still be less).
+     */
+    public static void validateListing(String prefix, int pageSize) {
+        validatePrefix(prefix);
+        if (pageSize <= 0) {
+            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
+        }
+    }
+
+    /**
+     * Validates the argument of {@link BackupTarget#listChildren}: empty (the top level) or a listing prefix that
+     * ends with {@code /}.
+     */
+    public static String validateParent(String prefix) {
+        if (!prefix.isEmpty()) {
+            validatePrefix(prefix);
+            if (!prefix.endsWith("/")) {
+                throw new IllegalArgumentException("prefix must end with '/': " + prefix);
+            }
+        }
+        return prefix;
+    }
+
     /** Joins key segments with '/'. */
     public static String join(String first, String... more) {
         StringBuilder sb = new StringBuilder(first);

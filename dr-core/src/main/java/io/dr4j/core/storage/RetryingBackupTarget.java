@@ -3,13 +3,11 @@ package io.dr4j.core.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -46,10 +44,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>stat, list, delete</b> are idempotent and retried as they are.</li>
  * </ul>
  */
-public final class RetryingBackupTarget implements BackupTarget {
+public final class RetryingBackupTarget extends ForwardingBackupTarget {
     private static final Logger log = LoggerFactory.getLogger(RetryingBackupTarget.class);
 
-    private final BackupTarget delegate;
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -57,7 +54,7 @@ public final class RetryingBackupTarget implements BackupTarget {
     private final AtomicLong retries = new AtomicLong();
 
     private RetryingBackupTarget(BackupTarget delegate, Builder b) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.maxAttempts = b.maxAttempts;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
@@ -71,11 +68,6 @@ public final class RetryingBackupTarget implements BackupTarget {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** The wrapped target. */
-    public BackupTarget delegate() {
-        return delegate;
     }
 
     /** How many times an operation was retried since this target was created. */
@@ -99,16 +91,6 @@ public final class RetryingBackupTarget implements BackupTarget {
     }
 
     @Override
-    public URI location() {
-        return delegate.location();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return delegate.capabilities();
-    }
-
-    @Override
     public ObjectWriter newWriter(String key, WriteOptions options) {
         ObjectKeys.validate(key);
         return new ReplayingWriter(key, options);
@@ -116,29 +98,29 @@ public final class RetryingBackupTarget implements BackupTarget {
 
     @Override
     public InputStream get(String key, ByteRange range) {
-        InputStream first = call("get " + key, () -> delegate.get(key, range));
+        InputStream first = call("get " + key, () -> delegate().get(key, range));
         return new ResumingInputStream(key, range, first);
     }
 
     @Override
     public Optional<ObjectInfo> stat(String key) {
-        return call("stat " + key, () -> delegate.stat(key));
+        return call("stat " + key, () -> delegate().stat(key));
     }
 
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        return call("list " + prefix, () -> delegate.list(prefix, continuationToken, pageSize));
+        return call("list " + prefix, () -> delegate().list(prefix, continuationToken, pageSize));
     }
 
     @Override
     public List<String> listChildren(String prefix) {
-        return call("list " + prefix, () -> delegate.listChildren(prefix));
+        return call("list " + prefix, () -> delegate().listChildren(prefix));
     }
 
     @Override
     public void delete(String key) {
         call("delete " + key, () -> {
-            delegate.delete(key);
+            delegate().delete(key);
             return null;
         });
     }
@@ -146,8 +128,8 @@ public final class RetryingBackupTarget implements BackupTarget {
     /** The delegate's replicas, each retried on its own (so a corrupt copy still falls through to the next one). */
     @Override
     public List<BackupTarget> replicas() {
-        List<BackupTarget> r = delegate.replicas();
-        if (r.size() == 1 && r.get(0) == delegate) {
+        List<BackupTarget> r = delegate().replicas();
+        if (r.size() == 1 && r.get(0) == delegate()) {
             return List.of(this);
         }
         Builder b = new Builder().maxAttempts(maxAttempts).backoff(initialBackoff, maxBackoff).replayBuffer(replayBuffer);
@@ -155,13 +137,8 @@ public final class RetryingBackupTarget implements BackupTarget {
     }
 
     @Override
-    public void close() {
-        delegate.close();
-    }
-
-    @Override
     public String toString() {
-        return "RetryingBackupTarget[" + delegate.location() + ", " + maxAttempts + " attempts]";
+        return "RetryingBackupTarget[" + delegate().location() + ", " + maxAttempts + " attempts]";
     }
 
     private <T> T call(String what, Supplier<T> op) {
@@ -186,7 +163,7 @@ public final class RetryingBackupTarget implements BackupTarget {
     }
 
     private StorageException giveUp(String what, int attempts, Throwable e) {
-        return new StorageException(what + " on " + delegate.location() + " failed " + attempts + " times; last error: "
+        return new StorageException(what + " on " + delegate().location() + " failed " + attempts + " times; last error: "
                 + e.getMessage() + ". Check the storage's availability, then run again", e);
     }
 
@@ -194,7 +171,7 @@ public final class RetryingBackupTarget implements BackupTarget {
         retries.incrementAndGet();
         long cap = Math.min(maxBackoff.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
         long sleep = cap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
-        log.warn("{} on {} failed (attempt {} of {}): {}; retrying in {} ms", what, delegate.location(), attempt,
+        log.warn("{} on {} failed (attempt {} of {}): {}; retrying in {} ms", what, delegate().location(), attempt,
                 maxAttempts, e.getMessage(), sleep);
         try {
             Thread.sleep(sleep);
@@ -225,7 +202,7 @@ public final class RetryingBackupTarget implements BackupTarget {
                 throw new IOException("Writer of " + key + " is closed");
             }
             if (direct == null && (long) count + len > replayBuffer) {
-                ObjectWriter w = call("write " + key, () -> delegate.newWriter(key, options));
+                ObjectWriter w = call("write " + key, () -> delegate().newWriter(key, options));
                 try {
                     w.write(buf, 0, count);
                 } catch (IOException | RuntimeException e) {
@@ -259,17 +236,17 @@ public final class RetryingBackupTarget implements BackupTarget {
             return call("write " + key, () -> {
                 boolean again = replay[0];
                 replay[0] = true;
-                try (ObjectWriter w = delegate.newWriter(key, options)) {
+                try (ObjectWriter w = delegate().newWriter(key, options)) {
                     w.write(buf, 0, count);
                     return w.commit();
                 } catch (ObjectAlreadyExistsException exists) {
                     if (again && sameContent()) {
                         log.info("{}: an earlier attempt had stored it after all; the stored bytes are identical", key);
-                        return call("stat " + key, () -> delegate.stat(key)).orElseThrow(() -> exists);
+                        return call("stat " + key, () -> delegate().stat(key)).orElseThrow(() -> exists);
                     }
                     throw exists;
                 } catch (IOException e) {
-                    throw new StorageException("Could not write " + key + " to " + delegate.location() + ": "
+                    throw new StorageException("Could not write " + key + " to " + delegate().location() + ": "
                             + e.getMessage(), e);
                 }
             });
@@ -295,24 +272,16 @@ public final class RetryingBackupTarget implements BackupTarget {
     }
 
     /** Reopens the object at the offset reached when the stream fails halfway. */
-    private final class ResumingInputStream extends InputStream {
+    private final class ResumingInputStream extends BlockInputStream {
         private final String key;
         private final ByteRange range;
-        private InputStream in;
         private long position;
         private int failures;
 
         ResumingInputStream(String key, ByteRange range, InputStream first) {
+            super(first);
             this.key = key;
             this.range = range;
-            this.in = first;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -330,21 +299,16 @@ public final class RetryingBackupTarget implements BackupTarget {
                     }
                     failures++;
                     if (failures >= maxAttempts) {
-                        throw new IOException("Reading " + key + " from " + delegate.location() + " failed " + failures
+                        throw new IOException("Reading " + key + " from " + delegate().location() + " failed " + failures
                                 + " times; last error: " + e.getMessage(), e);
                     }
                     closeQuietly(in);
                     pause("read " + key + " at byte " + (range.offset() + position), failures, e);
                     long remaining = range.length() == -1 ? -1 : range.length() - position;
                     ByteRange rest = new ByteRange(range.offset() + position, remaining);
-                    in = call("get " + key, () -> delegate.get(key, rest));
+                    in = call("get " + key, () -> delegate().get(key, rest));
                 }
             }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
 
         private void closeQuietly(InputStream s) {

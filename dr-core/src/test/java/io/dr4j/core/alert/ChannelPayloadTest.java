@@ -3,6 +3,10 @@ package io.dr4j.core.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -192,5 +196,43 @@ class ChannelPayloadTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("dr.alert.sms.to");
         assertThatThrownBy(() -> SlackNotifier.builder().webhookUrl(Secret.of("not a url with SECRET")).build())
                 .isInstanceOf(ConfigurationException.class).hasMessageNotContaining("SECRET");
+    }
+
+    @Test
+    void sharedSettingsReachEveryHttpChannelInAnyOrder() throws Exception {
+        // a listener that accepts connections (backlog) but never answers: only the request timeout ends a try
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + silent.getLocalPort() + "/SILENTSECRET";
+            Duration timeout = Duration.ofMillis(300);
+            HttpClient client = HttpClient.newHttpClient();
+            List<Notifier> channels = List.of(
+                    SlackNotifier.builder().label("a").timeout(timeout).retry(RetryPolicy.none()).httpClient(client)
+                            .webhookUrl(Secret.of(url)).build(),
+                    PagerDutyNotifier.builder().label("b").timeout(timeout).retry(RetryPolicy.none())
+                            .endpoint(URI.create(url)).routingKey(Secret.of("R0UTINGKEY")).build(),
+                    WebhookNotifier.builder().label("c").timeout(timeout).retry(RetryPolicy.none())
+                            .url(Secret.of(url)).hmacSecret(Secret.of("hmac")).build(),
+                    SmsNotifier.builder().label("d").timeout(timeout).retry(RetryPolicy.none())
+                            .gatewayUrl(Secret.of(url)).recipients(List.of("+4915112345678")).build());
+            assertThat(channels).extracting(Notifier::name)
+                    .containsExactly("slack:a", "pagerduty:b", "webhook:c", "sms:d");
+            for (Notifier n : channels) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> n.notify(ALERT)).isInstanceOf(NotificationException.class)
+                        .hasMessageContaining("after 1 tr").hasMessageContaining("timed out")
+                        .satisfies(e -> assertThat(e.toString()).doesNotContain("SILENTSECRET"));
+                // the default timeout is 10 s: returning well before proves the channel used the configured one
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as(n.name()).isLessThan(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void emptySecretsAreRefusedWithTheKeyToSet() {
+        assertThatThrownBy(() -> PagerDutyNotifier.builder().routingKey(Secret.of("")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("routing key is empty");
+        assertThatThrownBy(() -> WebhookNotifier.builder().label("ops").url(Secret.of("http://127.0.0.1/x"))
+                .hmacSecret(Secret.of("")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("webhook channel ops is empty");
     }
 }

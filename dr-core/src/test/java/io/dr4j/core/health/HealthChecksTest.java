@@ -1,6 +1,7 @@
 package io.dr4j.core.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -100,6 +102,23 @@ class HealthChecksTest {
         HealthResult down = HealthChecks.forTcp("127.0.0.1", port).timeout(Duration.ofSeconds(1)).check();
         assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(down.message()).contains("Cannot connect to 127.0.0.1:" + port);
+    }
+
+    @Test
+    void everyBuiltInCheckIsNamedAndTimedTheSameWay(@TempDir Path dir) {
+        TcpHealthCheck tcp = HealthChecks.forTcp("127.0.0.1", 5432);
+        HttpHealthCheck http = HealthChecks.forHttp(URI.create(base + "/health?token=s3cr3t"));
+        DiskSpaceHealthCheck disk = HealthChecks.forDiskSpace(dir, 0);
+        assertThat(List.of(tcp, http, disk)).extracting(HealthCheck::name, HealthCheck::timeout).containsExactly(
+                tuple("tcp:127.0.0.1:5432", Duration.ofSeconds(5)), tuple("http:" + base + "/health", Duration.ofSeconds(10)),
+                tuple("disk:" + dir, Duration.ofSeconds(10)));
+        // the setters return the concrete check, so its own settings still chain after them
+        HttpHealthCheck renamed = http.named("api").timeout(Duration.ofSeconds(2)).expectStatus(200, 204);
+        assertThat(renamed).isSameAs(http).hasToString("HttpHealthCheck[api]");
+        assertThat(renamed.timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(renamed.check().name()).isEqualTo("api");
+        assertThat(disk.named("wal-disk").degradedBelow(0).check().name()).isEqualTo("wal-disk");
+        assertThat(tcp.named("db")).hasToString("TcpHealthCheck[db]");
     }
 
     @Test

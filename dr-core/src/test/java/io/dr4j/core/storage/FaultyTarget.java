@@ -3,37 +3,21 @@ package io.dr4j.core.storage;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.util.Optional;
-import java.util.Set;
-
-import org.jspecify.annotations.Nullable;
 
 /** A target that delegates, with switchable faults: failing writes after n bytes, failing gets, streams that break. */
-class FaultyTarget implements BackupTarget {
-    final BackupTarget delegate;
+class FaultyTarget extends ForwardingBackupTarget {
     volatile long failWritesAfter = -1;
     volatile boolean failGets;
     volatile boolean failCommits;
     volatile long breakStreamsAfter = -1;
 
     FaultyTarget(BackupTarget delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public URI location() {
-        return delegate.location();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return delegate.capabilities();
+        super(delegate);
     }
 
     @Override
     public ObjectWriter newWriter(String key, WriteOptions options) {
-        ObjectWriter w = delegate.newWriter(key, options);
+        ObjectWriter w = delegate().newWriter(key, options);
         return new ObjectWriter() {
             long written;
 
@@ -67,7 +51,7 @@ class FaultyTarget implements BackupTarget {
         if (failGets) {
             throw new StorageException("injected read failure on " + location());
         }
-        InputStream in = delegate.get(key, range);
+        InputStream in = delegate().get(key, range);
         long limit = breakStreamsAfter;
         if (limit < 0) {
             return in;
@@ -87,20 +71,5 @@ class FaultyTarget implements BackupTarget {
                 return n;
             }
         };
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) {
-        return delegate.stat(key);
-    }
-
-    @Override
-    public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        return delegate.list(prefix, continuationToken, pageSize);
-    }
-
-    @Override
-    public void delete(String key) {
-        delegate.delete(key);
     }
 }

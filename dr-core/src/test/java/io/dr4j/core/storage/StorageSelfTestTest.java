@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,16 +76,9 @@ class StorageSelfTestTest {
     }
 
     /** Claims everything, overwrites on create-only, returns whole objects for ranges. */
-    private static class Liar implements BackupTarget {
-        private final FileBackupTarget delegate;
-
+    private static class Liar extends ForwardingBackupTarget {
         Liar(FileBackupTarget delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public URI location() {
-            return delegate.location();
+            super(delegate);
         }
 
         @Override
@@ -99,34 +88,13 @@ class StorageSelfTestTest {
 
         @Override
         public ObjectWriter newWriter(String key, WriteOptions options) {
-            return delegate.newWriter(key, WriteOptions.replaceExisting());
+            return delegate().newWriter(key, WriteOptions.replaceExisting());
         }
 
         @Override
         public InputStream get(String key, ByteRange range) {
-            InputStream in = delegate.get(key);
-            return range.offset() > 0 && range.length() < 0 ? delegate.get(key, range) : in;
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String key) {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public ListPage list(String prefix, @Nullable String token, int pageSize) {
-            return delegate.list(prefix, token, pageSize);
-        }
-
-        @Override
-        public List<String> listChildren(String prefix) {
-            return delegate.listChildren(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            delegate.delete(key);
+            InputStream in = delegate().get(key);
+            return range.offset() > 0 && range.length() < 0 ? delegate().get(key, range) : in;
         }
     }
-
 }

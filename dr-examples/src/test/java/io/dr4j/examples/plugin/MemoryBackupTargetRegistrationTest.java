@@ -5,25 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 
 import io.dr4j.core.DisasterRecovery;
-import io.dr4j.core.storage.spi.BackupTargetProvider;
 import io.dr4j.tck.ProviderRegistrationContractTest;
 
 import org.junit.jupiter.api.Test;
 
 class MemoryBackupTargetRegistrationTest extends ProviderRegistrationContractTest {
-    @Override
-    protected Class<? extends BackupTargetProvider> providerClass() {
-        return MemoryBackupTargetProvider.class;
-    }
-
-    @Override
-    protected String providerId() {
-        return "mem";
-    }
-
-    @Override
-    protected URI exampleUri() {
-        return URI.create("mem://example");
+    MemoryBackupTargetRegistrationTest() {
+        super(MemoryBackupTargetProvider.class, "mem", URI.create("mem://example"));
     }
 
     @Test

@@ -1,17 +1,19 @@
 package io.dr4j.postgres.logical;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
 import io.dr4j.core.config.Secret;
+import io.dr4j.postgres.PostgresCluster;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where a logical backup or restore connects: host, port, user, database, and a password that only ever travels in
- * the child process environment ({@code PGPASSWORD}) or JDBC properties — never on a command line.
+ * the child process environment ({@code PGPASSWORD}) or JDBC properties — never on a command line. A value naming
+ * one database of a server; the connection itself (URL, driver properties, tool environment) is that of the
+ * {@link #cluster() PostgresCluster} handle for the same server, so both connect the same way.
  *
  * @param host     host name or address
  * @param port     port
@@ -20,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param database database
  */
 public record PgTarget(String host, int port, String user, @Nullable Secret password, String database) {
+    /** The connect timeout of logical backups and restores, in seconds. */
+    private static final String CONNECT_TIMEOUT = "10";
+
     public PgTarget {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(user, "user");
@@ -35,39 +40,34 @@ public record PgTarget(String host, int port, String user, @Nullable Secret pass
                 env.getOrDefault("PGDATABASE", user));
     }
 
+    /** The database {@code cluster} connects to, on its server, as its user. */
+    public static PgTarget of(PostgresCluster cluster) {
+        return new PgTarget(cluster.host(), cluster.port(), cluster.user(), cluster.password().orElse(null),
+                cluster.database());
+    }
+
     public PgTarget withDatabase(String db) {
         return new PgTarget(host, port, user, password, db);
     }
 
-    public String jdbcUrl() {
-        return "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
+    /** The same server, user and database as a {@link PostgresCluster} handle (connect timeout 10 s). */
+    public PostgresCluster cluster() {
+        return PostgresCluster.builder().host(host).port(port).user(user).database(database).password(password)
+                .property("connectTimeout", CONNECT_TIMEOUT).build();
     }
 
-    /** JDBC connection properties (user, password). */
+    public String jdbcUrl() {
+        return cluster().jdbcUrl();
+    }
+
+    /** JDBC connection properties (user, password, application name, connect timeout). */
     public Properties jdbcProperties() {
-        Properties p = new Properties();
-        p.setProperty("user", user);
-        if (password != null) {
-            p.setProperty("password", password.reveal());
-        }
-        p.setProperty("connectTimeout", "10");
-        p.setProperty("ApplicationName", "dr4j");
-        return p;
+        return cluster().jdbcProperties();
     }
 
     /** The environment for PostgreSQL's client tools: connection in PG* variables, password in PGPASSWORD. */
     public Map<String, String> toolEnvironment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("PGHOST", host);
-        env.put("PGPORT", Integer.toString(port));
-        env.put("PGUSER", user);
-        env.put("PGDATABASE", database);
-        env.put("PGAPPNAME", "dr4j");
-        env.put("PGCONNECT_TIMEOUT", "10");
-        if (password != null) {
-            env.put("PGPASSWORD", password.reveal());
-        }
-        return env;
+        return cluster().libpqEnvironment();
     }
 
     @Override

@@ -201,10 +201,7 @@ public final class GcsBackupTarget implements BackupTarget {
 
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        ObjectKeys.validatePrefix(prefix);
-        if (pageSize <= 0) {
-            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
-        }
+        ObjectKeys.validateListing(prefix, pageSize);
         List<Storage.BlobListOption> opts = new ArrayList<>(List.of(
                 Storage.BlobListOption.prefix(location.objectName(prefix)),
                 Storage.BlobListOption.pageSize(Math.min(pageSize, MAX_PAGE))));
@@ -230,12 +227,7 @@ public final class GcsBackupTarget implements BackupTarget {
 
     @Override
     public List<String> listChildren(String prefix) {
-        if (!prefix.isEmpty()) {
-            ObjectKeys.validatePrefix(prefix);
-            if (!prefix.endsWith("/")) {
-                throw new IllegalArgumentException("prefix must end with '/': " + prefix);
-            }
-        }
+        ObjectKeys.validateParent(prefix);
         String full = location.objectName(prefix);
         TreeSet<String> names = new TreeSet<>();
         try {

@@ -7,12 +7,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 import io.dr4j.core.ConfigurationException;
 import io.dr4j.core.config.Secret;
+import io.dr4j.core.storage.spi.RemoteTargetBuilder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -29,27 +29,26 @@ import com.google.cloud.storage.StorageRetryStrategy;
  * {@link GcsBackupTargetProvider}. Credentials: an explicit service-account key (file or {@link Secret}), else
  * Application Default Credentials; with an emulator endpoint and no key, no credentials.
  */
-public final class GcsBackupTargetBuilder {
+public final class GcsBackupTargetBuilder extends RemoteTargetBuilder<GcsBackupTargetBuilder, GcsBackupTarget> {
     static final int CHUNK_GRANULARITY = 256 * 1024;
 
     private @Nullable GcsLocation location;
     private @Nullable String projectId;
-    private @Nullable URI endpoint;
     private int chunkSize = 8 * 1024 * 1024;
     private @Nullable String kmsKeyName;
     private GcsSettings.@Nullable RetentionMode retentionMode;
     private @Nullable Duration retention;
     private boolean eventBasedHold;
-    private int maxAttempts = 6;
     private @Nullable Path credentialsFile;
     private @Nullable Secret credentialsJson;
     private @Nullable Storage storage;
-    private boolean verifyOnOpen = true;
 
     GcsBackupTargetBuilder() {
+        super(GcsBackupTargetProvider.NAMESPACE, "http://127.0.0.1:4443",
+                "dr.storage.gcs.credentials-file or dr.storage.gcs.credentials-json");
         String emulator = System.getenv("STORAGE_EMULATOR_HOST");
         if (emulator != null && !emulator.isBlank()) {
-            endpoint = URI.create(emulator.contains("://") ? emulator : "http://" + emulator);
+            endpoint(URI.create(emulator.contains("://") ? emulator : "http://" + emulator));
         }
     }
 
@@ -66,12 +65,6 @@ public final class GcsBackupTargetBuilder {
 
     public GcsBackupTargetBuilder projectId(@Nullable String projectId) {
         this.projectId = projectId;
-        return this;
-    }
-
-    /** An emulator or private endpoint; defaults to {@code STORAGE_EMULATOR_HOST} when set. */
-    public GcsBackupTargetBuilder endpoint(@Nullable URI endpoint) {
-        this.endpoint = endpoint;
         return this;
     }
 
@@ -99,11 +92,6 @@ public final class GcsBackupTargetBuilder {
         return this;
     }
 
-    public GcsBackupTargetBuilder maxAttempts(int attempts) {
-        this.maxAttempts = attempts;
-        return this;
-    }
-
     public GcsBackupTargetBuilder credentialsFile(@Nullable Path file) {
         this.credentialsFile = file;
         return this;
@@ -120,61 +108,35 @@ public final class GcsBackupTargetBuilder {
         return this;
     }
 
-    public GcsBackupTargetBuilder verifyOnOpen(boolean verify) {
-        this.verifyOnOpen = verify;
-        return this;
-    }
-
-    List<String> validate() {
-        List<String> problems = new ArrayList<>();
+    @Override
+    protected void addProblems(List<String> problems) {
         if (location == null) {
             problems.add("dr.storage.gcs: the location gs://<bucket>/<prefix> is required");
         }
         if (chunkSize < CHUNK_GRANULARITY || chunkSize % CHUNK_GRANULARITY != 0) {
             problems.add("dr.storage.gcs.chunk-size must be a positive multiple of 256 KiB, was " + chunkSize + " bytes");
         }
-        if (maxAttempts < 1) {
-            problems.add("dr.storage.gcs.max-attempts must be at least 1, was " + maxAttempts);
-        }
-        if (retentionMode != null && (retention == null || retention.isNegative() || retention.isZero())) {
-            problems.add("dr.storage.gcs.retention-mode=" + retentionMode + " needs a positive dr.storage.gcs.retention, "
-                    + "e.g. 35d");
-        }
-        if (retentionMode == null && retention != null) {
-            problems.add("dr.storage.gcs.retention is set without dr.storage.gcs.retention-mode (unlocked or locked)");
-        }
+        checkRetention(problems, "dr.storage.gcs.retention-mode", retentionMode, "dr.storage.gcs.retention", retention,
+                "unlocked or locked");
         if (credentialsFile != null && credentialsJson != null) {
             problems.add("set only one of dr.storage.gcs.credentials-file and dr.storage.gcs.credentials-json");
         }
         if (credentialsFile != null && !Files.isReadable(credentialsFile)) {
             problems.add("dr.storage.gcs.credentials-file " + credentialsFile + " does not exist or is not readable");
         }
-        if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-            problems.add("dr.storage.gcs.endpoint must be a URL such as http://127.0.0.1:4443, was '" + endpoint + "'");
-        }
-        return problems;
     }
 
-    /** Validates (all problems at once), builds the client and, unless disabled, checks the bucket. */
-    public GcsBackupTarget build() {
-        List<String> problems = validate();
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems, null);
-        }
-        GcsSettings settings = new GcsSettings(Objects.requireNonNull(location), projectId, endpoint, chunkSize,
-                kmsKeyName, retentionMode, retention, eventBasedHold, maxAttempts);
-        boolean owns = storage == null;
-        Storage client = storage != null ? storage : client(settings);
-        GcsBackupTarget target = new GcsBackupTarget(settings, client, owns);
-        if (verifyOnOpen) {
-            try {
-                target.verify();
-            } catch (RuntimeException e) {
-                target.close();
-                throw e;
-            }
-        }
-        return target;
+    @Override
+    protected GcsBackupTarget open() {
+        GcsSettings settings = new GcsSettings(Objects.requireNonNull(location), projectId, endpoint(), chunkSize,
+                kmsKeyName, retentionMode, retention, eventBasedHold, maxAttempts());
+        return storage != null ? new GcsBackupTarget(settings, storage, false)
+                : new GcsBackupTarget(settings, client(settings), true);
+    }
+
+    @Override
+    protected void verify(GcsBackupTarget target) {
+        target.verify();
     }
 
     private Storage client(GcsSettings s) {

@@ -3,8 +3,6 @@ package io.dr4j.storage.gcs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -12,6 +10,7 @@ import io.dr4j.core.ConfigurationException;
 import io.dr4j.core.config.ProviderConfig;
 import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.spi.BackupTargetProvider;
+import io.dr4j.core.storage.spi.ProviderSettings;
 
 /**
  * Opens {@code gs://bucket/prefix} locations as {@link GcsBackupTarget}s, configured from {@code dr.storage.gcs.*}
@@ -57,21 +56,15 @@ public final class GcsBackupTargetProvider implements BackupTargetProvider {
 
     /** Applies the {@code dr.storage.gcs.*} settings of {@code config} (root or already scoped). */
     public static GcsBackupTargetBuilder configure(GcsBackupTargetBuilder b, ProviderConfig config) {
-        ProviderConfig c = config.namespace().equals(NAMESPACE) ? config : config.scope(NAMESPACE);
-        List<String> problems = new ArrayList<>();
-        collect(problems, () -> c.get("project-id").ifPresent(b::projectId));
-        collect(problems, () -> c.get("endpoint").ifPresent(e -> {
-            try {
-                b.endpoint(new URI(e.trim()));
-            } catch (java.net.URISyntaxException ex) {
-                throw new ConfigurationException(NAMESPACE + ".endpoint is not a URL: " + ex.getReason());
-            }
-        }));
-        collect(problems, () -> c.get("credentials-file").ifPresent(f -> b.credentialsFile(Path.of(f))));
-        collect(problems, () -> c.secret("credentials-json").ifPresent(b::credentialsJson));
-        collect(problems, () -> c.get("chunk-size").ifPresent(v -> b.chunkSize(parseSize(v))));
-        collect(problems, () -> c.get("kms-key-name").ifPresent(b::kmsKeyName));
-        collect(problems, () -> {
+        ProviderSettings s = ProviderSettings.of(config, NAMESPACE);
+        ProviderConfig c = s.config();
+        s.apply(() -> c.get("project-id").ifPresent(b::projectId));
+        s.apply(() -> c.get("endpoint").ifPresent(e -> b.endpoint(s.url("endpoint", e, "http://127.0.0.1:4443"))));
+        s.apply(() -> c.get("credentials-file").ifPresent(f -> b.credentialsFile(Path.of(f))));
+        s.apply(() -> c.secret("credentials-json").ifPresent(b::credentialsJson));
+        s.apply(() -> c.get("chunk-size").ifPresent(v -> b.chunkSize(chunkSize(s.size("chunk-size", v)))));
+        s.apply(() -> c.get("kms-key-name").ifPresent(b::kmsKeyName));
+        s.apply(() -> {
             GcsSettings.RetentionMode mode = c.get("retention-mode").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
                 case "unlocked" -> GcsSettings.RetentionMode.UNLOCKED;
                 case "locked" -> GcsSettings.RetentionMode.LOCKED;
@@ -81,38 +74,16 @@ public final class GcsBackupTargetProvider implements BackupTargetProvider {
             Duration retention = c.get("retention").isPresent() ? c.getDuration("retention", Duration.ZERO) : null;
             b.retention(mode, retention);
         });
-        collect(problems, () -> b.eventBasedHold(c.getBoolean("event-based-hold", false)));
-        collect(problems, () -> b.maxAttempts(c.getInt("max-attempts", 6)));
-        collect(problems, () -> b.verifyOnOpen(c.getBoolean("verify-on-open", true)));
-        if (!problems.isEmpty()) {
-            problems.addAll(b.validate());
-            throw new ConfigurationException(problems.stream().distinct().toList(), null);
-        }
-        return b;
+        s.apply(() -> b.eventBasedHold(c.getBoolean("event-based-hold", false)));
+        s.apply(() -> b.maxAttempts(c.getInt("max-attempts", 6)));
+        s.apply(() -> b.verifyOnOpen(c.getBoolean("verify-on-open", true)));
+        return s.done(b);
     }
 
-    private static void collect(List<String> problems, Runnable r) {
-        try {
-            r.run();
-        } catch (ConfigurationException e) {
-            problems.addAll(e.problems());
+    private static int chunkSize(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new ConfigurationException(NAMESPACE + ".chunk-size must be below 2 GiB, was " + bytes + " bytes");
         }
-    }
-
-    static int parseSize(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        long mult = 1;
-        for (String[] u : new String[][] {{"kib", "1024"}, {"mib", "1048576"}, {"k", "1024"}, {"m", "1048576"}}) {
-            if (s.endsWith(u[0])) {
-                mult = Long.parseLong(u[1]);
-                s = s.substring(0, s.length() - u[0].length());
-                break;
-            }
-        }
-        try {
-            return Math.toIntExact(Long.parseLong(s.trim()) * mult);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new ConfigurationException(NAMESPACE + ".chunk-size must be a size such as 8MiB, was '" + v + "'", e);
-        }
+        return (int) bytes;
     }
 }

@@ -206,10 +206,7 @@ public final class S3BackupTarget implements BackupTarget {
 
     @Override
     public ListPage list(String prefix, @Nullable String continuationToken, int pageSize) {
-        ObjectKeys.validatePrefix(prefix);
-        if (pageSize <= 0) {
-            throw new IllegalArgumentException("pageSize must be > 0, was " + pageSize);
-        }
+        ObjectKeys.validateListing(prefix, pageSize);
         ListObjectsV2Response r;
         try {
             r = s3.listObjectsV2(b -> b.bucket(location.bucket()).prefix(location.objectKey(prefix))
@@ -230,12 +227,7 @@ public final class S3BackupTarget implements BackupTarget {
 
     @Override
     public List<String> listChildren(String prefix) {
-        if (!prefix.isEmpty()) {
-            ObjectKeys.validatePrefix(prefix);
-            if (!prefix.endsWith("/")) {
-                throw new IllegalArgumentException("prefix must end with '/': " + prefix);
-            }
-        }
+        ObjectKeys.validateParent(prefix);
         String full = location.objectKey(prefix);
         TreeSet<String> names = new TreeSet<>();
         String token = null;

@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import io.dr4j.core.ConfigurationException;
 import io.dr4j.core.config.Secret;
+import io.dr4j.core.storage.spi.RemoteTargetBuilder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -34,10 +35,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * <p>The HTTP client is the SDK's Apache HttpClient 5 client (connection pool sized for the parallel part uploads);
  * the Netty async client is not used.
  */
-public final class S3BackupTargetBuilder {
+public final class S3BackupTargetBuilder extends RemoteTargetBuilder<S3BackupTargetBuilder, S3BackupTarget> {
     private @Nullable S3Location location;
     private @Nullable String region;
-    private @Nullable URI endpoint;
     private boolean pathStyle;
     private long partSize = 16L * 1024 * 1024;
     private int concurrency = 4;
@@ -47,7 +47,6 @@ public final class S3BackupTargetBuilder {
     private @Nullable Duration objectLockRetention;
     private boolean checksumWhenRequired;
     private S3Settings.ConditionalWrites conditionalWrites = S3Settings.ConditionalWrites.AUTO;
-    private int maxAttempts = 6;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration socketTimeout = Duration.ofSeconds(60);
     private @Nullable String accessKeyId;
@@ -57,9 +56,10 @@ public final class S3BackupTargetBuilder {
     private @Nullable AwsCredentialsProvider credentialsProvider;
     private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
     private @Nullable S3Client client;
-    private boolean verifyOnOpen = true;
 
     S3BackupTargetBuilder() {
+        super(S3BackupTargetProvider.NAMESPACE, "https://minio.example:9000",
+                "dr.storage.s3.access-key-id and dr.storage.s3.secret-access-key");
     }
 
     /** {@code s3://bucket/prefix}. */
@@ -76,12 +76,6 @@ public final class S3BackupTargetBuilder {
     /** Signing region, e.g. {@code eu-central-1}; default: the SDK's region chain, else {@code us-east-1}. */
     public S3BackupTargetBuilder region(@Nullable String region) {
         this.region = region;
-        return this;
-    }
-
-    /** Endpoint of an S3-compatible store, e.g. {@code http://minio:9000}. */
-    public S3BackupTargetBuilder endpoint(@Nullable URI endpoint) {
-        this.endpoint = endpoint;
         return this;
     }
 
@@ -135,12 +129,6 @@ public final class S3BackupTargetBuilder {
         return this;
     }
 
-    /** Attempts per request including the first, for 5xx, SlowDown/throttling and timeouts; default 6. */
-    public S3BackupTargetBuilder maxAttempts(int attempts) {
-        this.maxAttempts = attempts;
-        return this;
-    }
-
     public S3BackupTargetBuilder connectTimeout(Duration timeout) {
         this.connectTimeout = Objects.requireNonNull(timeout, "timeout");
         return this;
@@ -186,42 +174,22 @@ public final class S3BackupTargetBuilder {
         return this;
     }
 
-    /** Check the bucket (and its Object Lock configuration) when building; default true. */
-    public S3BackupTargetBuilder verifyOnOpen(boolean verify) {
-        this.verifyOnOpen = verify;
-        return this;
-    }
-
-    /**
-     * Validates every setting (all problems at once), builds the client and, unless disabled, checks the bucket.
-     *
-     * @throws ConfigurationException listing every invalid setting
-     */
-    public S3BackupTarget build() {
-        List<String> problems = validate();
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems, null);
-        }
-        S3Settings settings = new S3Settings(Objects.requireNonNull(location), region, endpoint, pathStyle, partSize,
+    @Override
+    protected S3BackupTarget open() {
+        S3Settings settings = new S3Settings(Objects.requireNonNull(location), region, endpoint(), pathStyle, partSize,
                 concurrency, encryption, kmsKeyId, objectLockMode, objectLockRetention, checksumWhenRequired,
-                conditionalWrites, maxAttempts, connectTimeout, socketTimeout);
-        boolean owns = client == null;
-        S3Client s3 = client != null ? client : buildClient(settings);
-        S3BackupTarget target = new S3BackupTarget(settings, s3, owns);
-        if (verifyOnOpen) {
-            try {
-                target.verify();
-            } catch (RuntimeException e) {
-                target.close();
-                throw e;
-            }
-        }
-        return target;
+                conditionalWrites, maxAttempts(), connectTimeout, socketTimeout);
+        return client != null ? new S3BackupTarget(settings, client, false)
+                : new S3BackupTarget(settings, buildClient(settings), true);
     }
 
-    /** Every problem with the current settings, one sentence each. */
-    List<String> validate() {
-        List<String> problems = new ArrayList<>();
+    @Override
+    protected void verify(S3BackupTarget target) {
+        target.verify();
+    }
+
+    @Override
+    protected void addProblems(List<String> problems) {
         if (location == null) {
             problems.add("dr.storage.s3: the location s3://<bucket>/<prefix> is required");
         }
@@ -231,31 +199,11 @@ public final class S3BackupTargetBuilder {
         if (concurrency < 1 || concurrency > 64) {
             problems.add("dr.storage.s3.concurrency must be between 1 and 64, was " + concurrency);
         }
-        if (maxAttempts < 1) {
-            problems.add("dr.storage.s3.max-attempts must be at least 1, was " + maxAttempts);
-        }
         if (kmsKeyId != null && encryption != S3Settings.Encryption.SSE_KMS) {
             problems.add("dr.storage.s3.kms-key-id is set but dr.storage.s3.sse is " + encryption + "; use sse=aws:kms");
         }
-        if (objectLockMode != null && (objectLockRetention == null || objectLockRetention.isNegative()
-                || objectLockRetention.isZero())) {
-            problems.add("dr.storage.s3.object-lock.mode=" + objectLockMode + " needs a positive "
-                    + "dr.storage.s3.object-lock.retention, e.g. 30d");
-        }
-        if (objectLockMode == null && objectLockRetention != null) {
-            problems.add("dr.storage.s3.object-lock.retention is set without dr.storage.s3.object-lock.mode "
-                    + "(GOVERNANCE or COMPLIANCE)");
-        }
-        if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null
-                || !(endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https")))) {
-            problems.add("dr.storage.s3.endpoint must be an http(s) URL such as https://minio.example:9000, was '"
-                    + io.dr4j.core.storage.BackupTargets.redact(endpoint) + "'");
-        }
-        if (endpoint != null && endpoint.getUserInfo() != null) {
-            problems.add("dr.storage.s3.endpoint must not contain credentials; use dr.storage.s3.access-key-id and "
-                    + "dr.storage.s3.secret-access-key");
-        }
-        return problems;
+        checkRetention(problems, "dr.storage.s3.object-lock.mode", objectLockMode, "dr.storage.s3.object-lock.retention",
+                objectLockRetention, "GOVERNANCE or COMPLIANCE");
     }
 
     private S3Client buildClient(S3Settings s) {
@@ -317,7 +265,8 @@ public final class S3BackupTargetBuilder {
 
     @Override
     public String toString() {
-        return "S3BackupTargetBuilder[" + location + ", endpoint=" + endpoint + ", region=" + region
+        return "S3BackupTargetBuilder[" + location + ", endpoint=" + (endpoint() == null ? null : io.dr4j.core.storage.BackupTargets.redact(endpoint()))
+                + ", region=" + region
                 + ", credentials=" + (accessKeyId != null ? "static ********" : profile != null ? "profile " + profile
                 : "default chain") + "]";
     }

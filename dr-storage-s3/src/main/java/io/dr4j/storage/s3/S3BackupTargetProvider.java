@@ -2,8 +2,6 @@ package io.dr4j.storage.s3;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -11,6 +9,7 @@ import io.dr4j.core.ConfigurationException;
 import io.dr4j.core.config.ProviderConfig;
 import io.dr4j.core.storage.BackupTarget;
 import io.dr4j.core.storage.spi.BackupTargetProvider;
+import io.dr4j.core.storage.spi.ProviderSettings;
 
 /**
  * Opens {@code s3://bucket/prefix} locations as {@link S3BackupTarget}s, configured from {@code dr.storage.s3.*}
@@ -63,27 +62,27 @@ public final class S3BackupTargetProvider implements BackupTargetProvider {
 
     /** Applies the {@code dr.storage.s3.*} settings of {@code config} (root or already scoped) to a builder. */
     public static S3BackupTargetBuilder configure(S3BackupTargetBuilder b, ProviderConfig config) {
-        ProviderConfig c = config.namespace().equals(NAMESPACE) ? config : config.scope(NAMESPACE);
-        List<String> problems = new ArrayList<>();
-        collect(problems, () -> {
+        ProviderSettings s = ProviderSettings.of(config, NAMESPACE);
+        ProviderConfig c = s.config();
+        s.apply(() -> {
             c.get("region").ifPresent(b::region);
-            c.get("endpoint").ifPresent(e -> b.endpoint(parseEndpoint(e)));
+            c.get("endpoint").ifPresent(e -> b.endpoint(s.url("endpoint", e, "https://minio.example:9000")));
             b.pathStyle(c.getBoolean("path-style", false));
         });
-        collect(problems, () -> c.get("part-size").ifPresent(v -> b.partSize(parseSize(c.namespace() + ".part-size", v))));
-        collect(problems, () -> b.concurrency(c.getInt("concurrency", 4)));
-        collect(problems, () -> b.maxAttempts(c.getInt("max-attempts", 6)));
-        collect(problems, () -> b.connectTimeout(c.getDuration("connect-timeout", Duration.ofSeconds(10))));
-        collect(problems, () -> b.socketTimeout(c.getDuration("socket-timeout", Duration.ofSeconds(60))));
-        collect(problems, () -> b.verifyOnOpen(c.getBoolean("verify-on-open", true)));
-        collect(problems, () -> c.get("sse").ifPresent(v -> b.encryption(switch (v.toLowerCase(Locale.ROOT)) {
+        s.apply(() -> c.get("part-size").ifPresent(v -> b.partSize(s.size("part-size", v))));
+        s.apply(() -> b.concurrency(c.getInt("concurrency", 4)));
+        s.apply(() -> b.maxAttempts(c.getInt("max-attempts", 6)));
+        s.apply(() -> b.connectTimeout(c.getDuration("connect-timeout", Duration.ofSeconds(10))));
+        s.apply(() -> b.socketTimeout(c.getDuration("socket-timeout", Duration.ofSeconds(60))));
+        s.apply(() -> b.verifyOnOpen(c.getBoolean("verify-on-open", true)));
+        s.apply(() -> c.get("sse").ifPresent(v -> b.encryption(switch (v.toLowerCase(Locale.ROOT)) {
             case "none", "off" -> S3Settings.Encryption.NONE;
             case "aes256", "sse-s3", "s3" -> S3Settings.Encryption.SSE_S3;
             case "aws:kms", "kms", "sse-kms" -> S3Settings.Encryption.SSE_KMS;
             default -> throw new ConfigurationException(NAMESPACE + ".sse must be none, aes256 or aws:kms, was '" + v + "'");
         })));
-        collect(problems, () -> c.get("kms-key-id").ifPresent(b::kmsKeyId));
-        collect(problems, () -> {
+        s.apply(() -> c.get("kms-key-id").ifPresent(b::kmsKeyId));
+        s.apply(() -> {
             S3Settings.LockMode mode = c.get("object-lock.mode").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
                 case "governance" -> S3Settings.LockMode.GOVERNANCE;
                 case "compliance" -> S3Settings.LockMode.COMPLIANCE;
@@ -94,20 +93,20 @@ public final class S3BackupTargetProvider implements BackupTargetProvider {
                     ? c.getDuration("object-lock.retention", Duration.ZERO) : null;
             b.objectLock(mode, retention);
         });
-        collect(problems, () -> c.get("checksum").ifPresent(v -> b.checksumWhenRequired(switch (v.toLowerCase(Locale.ROOT)) {
+        s.apply(() -> c.get("checksum").ifPresent(v -> b.checksumWhenRequired(switch (v.toLowerCase(Locale.ROOT)) {
             case "when_required", "when-required" -> true;
             case "when_supported", "when-supported" -> false;
             default -> throw new ConfigurationException(NAMESPACE
                     + ".checksum must be when_supported or when_required, was '" + v + "'");
         })));
-        collect(problems, () -> c.get("conditional-writes").ifPresent(v -> b.conditionalWrites(switch (v.toLowerCase(Locale.ROOT)) {
+        s.apply(() -> c.get("conditional-writes").ifPresent(v -> b.conditionalWrites(switch (v.toLowerCase(Locale.ROOT)) {
             case "auto" -> S3Settings.ConditionalWrites.AUTO;
             case "required" -> S3Settings.ConditionalWrites.REQUIRED;
             case "off" -> S3Settings.ConditionalWrites.OFF;
             default -> throw new ConfigurationException(NAMESPACE
                     + ".conditional-writes must be auto, required or off, was '" + v + "'");
         })));
-        collect(problems, () -> {
+        s.apply(() -> {
             var id = c.get("access-key-id");
             var secret = c.secret("secret-access-key");
             if (id.isPresent() != secret.isPresent()) {
@@ -119,48 +118,6 @@ public final class S3BackupTargetProvider implements BackupTargetProvider {
             }
             c.get("profile").ifPresent(b::profile);
         });
-        if (!problems.isEmpty()) {
-            problems.addAll(b.validate());
-            throw new ConfigurationException(problems.stream().distinct().toList(), null);
-        }
-        return b;
+        return s.done(b);
     }
-
-    private static void collect(List<String> problems, Runnable r) {
-        try {
-            r.run();
-        } catch (ConfigurationException e) {
-            problems.addAll(e.problems());
-        }
-    }
-
-    private static URI parseEndpoint(String v) {
-        try {
-            return new URI(v.trim());
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigurationException(NAMESPACE + ".endpoint is not a URL: " + e.getReason()
-                    + ". Use e.g. https://minio.example:9000");
-        }
-    }
-
-    /** {@code 16MiB}, {@code 16MB}, {@code 16m}, {@code 8388608}: binary units. */
-    static long parseSize(String key, String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT).replace(" ", "");
-        long mult = 1;
-        String[][] units = {{"kib", "1024"}, {"mib", "1048576"}, {"gib", "1073741824"}, {"kb", "1024"},
-            {"mb", "1048576"}, {"gb", "1073741824"}, {"k", "1024"}, {"m", "1048576"}, {"g", "1073741824"}, {"b", "1"}};
-        for (String[] u : units) {
-            if (s.endsWith(u[0])) {
-                mult = Long.parseLong(u[1]);
-                s = s.substring(0, s.length() - u[0].length());
-                break;
-            }
-        }
-        try {
-            return Math.multiplyExact(Long.parseLong(s), mult);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new ConfigurationException(key + " must be a size such as 16MiB or 8388608, was '" + v + "'", e);
-        }
-    }
-
 }
