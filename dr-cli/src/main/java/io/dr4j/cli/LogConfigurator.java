@@ -20,14 +20,16 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * The CLI's logging configuration, in code: what {@code logback.xml} said (stderr,
  * {@code HH:mm:ss.SSS LEVEL logger{20} - message}, root level {@code dr.log.level} (default WARN), the plan runner's
  * {@code dr.plan.log.level} (default ERROR)) without logback's XML configurator, whose XML parser and model
- * classes were ~0.1 s of every CLI call's start-up. A {@code logback.configurationFile} system property or a
- * {@code logback-test.xml} on the class path still takes precedence (logback's own configurators run then).
+ * classes were ~0.1 s of every CLI call's start-up. A {@code logback.configurationFile} system property, or a
+ * {@code logback-test.xml} or {@code logback.xml} on the class path (the CLI ships neither) still takes precedence:
+ * logback's own configurators run then.
  */
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
-                || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
+        ClassLoader loader = LogConfigurator.class.getClassLoader();
+        if (System.getProperty("logback.configurationFile") != null || loader.getResource("logback-test.xml") != null
+                || loader.getResource("logback.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         apply(context);
