@@ -19,6 +19,10 @@ REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$REPO_ROOT/dr-cli/target/dr.jar
 DR=$REPO_ROOT/dr   # the launcher users run: java -jar dr.jar with the per-command AppCDS archive (DR_CDS=off: without)
 RESULTS=$BENCH_DIR/results.tsv
+# A JDK 25+ for the extra rows "dr4j on JDK 25 (AOT cache)": JDK25=/path/to/jdk (default: a JDK 25 under
+# /usr/lib/jvm, if any; JDK25= to skip). The dr launcher uses the JDK of JAVA_HOME, and on 25+ an AOT cache
+# (JEP 483/514/515) instead of the class-data-sharing archive.
+JDK25=${JDK25-$( (ls -d /usr/lib/jvm/*-25-* /usr/lib/jvm/*jdk-25* 2>/dev/null || true) | head -1)}
 
 [ "$(id -u)" = 0 ] || { echo "run as root (the cluster and pgBackRest run as the postgres user)" >&2; exit 2; }
 [ -f "$JAR" ] || { echo "build the CLI first: ./mvnw -B -q -pl dr-cli -am package -DskipTests" >&2; exit 2; }
@@ -105,6 +109,18 @@ run_dr_backup() {
     --parallel "$PARALLEL")
   echo "$t $(du -sb "$BENCH_DIR/dr-repo" | cut -f1)"
 }
+run_dr25_backup() {
+  rm -rf "$BENCH_DIR/dr25-repo"
+  local t; t=$(timed env JAVA_HOME="$JDK25" DR_REPOSITORY="$BENCH_DIR/dr25-repo" "$DR" backup -q --pgdata "$PGDATA" \
+    --parallel "$PARALLEL")
+  echo "$t $(du -sb "$BENCH_DIR/dr25-repo" | cut -f1)"
+}
+run_dr25_restore() {
+  rm -rf "$BENCH_DIR/dr25-restore"; mkdir "$BENCH_DIR/dr25-restore"
+  local t; t=$(timed env JAVA_HOME="$JDK25" DR_REPOSITORY="$BENCH_DIR/dr25-repo" "$DR" restore -q \
+    --to "$BENCH_DIR/dr25-restore" --target immediate --parallel "$PARALLEL")
+  echo "$t $(du -sb "$BENCH_DIR/dr25-restore" | cut -f1)"
+}
 run_pgbr_backup() {
   local t label
   t=$(timed runuser -u postgres -- "${PGBR[@]}" --type=full backup)
@@ -144,11 +160,13 @@ run_tar_zstd() {
 # Backups first (each restore needs its tool's newest backup), alternating order per round.
 BACKUPS=(dr_backup pgbr_backup basebackup cat tar_zstd jvm_start)
 RESTORES=(dr_restore pgbr_restore)
+if [ -n "$JDK25" ]; then BACKUPS+=(dr25_backup); RESTORES+=(dr25_restore); fi
 rotate() { local k=$1; shift; local a=("$@") n=$#; for ((i = 0; i < n; i++)); do echo "${a[$(((i + k) % n))]}"; done; }
 
 # Untimed warm-up: the first run of each dr command writes its class-data-sharing archive (as on any machine after
 # dr's first use), and pgBackRest's first backup is not slower or faster for it either way.
 run_dr_backup >/dev/null; run_dr_restore >/dev/null; run_jvm_start >/dev/null
+if [ -n "$JDK25" ]; then run_dr25_backup >/dev/null; run_dr25_restore >/dev/null; fi
 
 printf 'round\tcontender\tseconds\tcpu_seconds\tbytes\n' > "$RESULTS"
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -170,7 +188,9 @@ awk -F'\t' -v data="$DATA_BYTES" '
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    split("dr_backup pgbr_backup basebackup cat tar_zstd jvm_start dr_restore pgbr_restore", order, " ")
+    n = split("dr_backup dr25_backup pgbr_backup basebackup cat tar_zstd jvm_start dr_restore dr25_restore pgbr_restore", order, " ")
+    name["dr25_backup"] = "backup: dr4j as above, on JDK 25 with its AOT cache"
+    name["dr25_restore"] = "restore: dr4j as above, on JDK 25 with its AOT cache"
     name["dr_backup"] = "backup: dr4j direct, zstd 3, parallel 2"
     name["pgbr_backup"] = "backup: pgBackRest full, zst 3, process-max 2"
     name["basebackup"] = "backup: pg_basebackup -Ft --compress=client-zstd:3 -X none"
@@ -182,8 +202,9 @@ awk -F'\t' -v data="$DATA_BYTES" '
     for (k in t) { mt[k] = median(t[k]); mu[k] = median(u[k]); mb[k] = median(b[k]) }
     print "| run | median s | MB/s (data dir w/o pg_wal) | median client CPU s | output MB | time ratio dr4j ÷ this (>1: dr4j slower) |"
     print "|---|---:|---:|---:|---:|---:|"
-    for (i = 1; i <= 8; i++) {
+    for (i = 1; i <= n; i++) {
       k = order[i]
+      if (!(k in t)) continue
       ref = (k ~ /restore/) ? mt["dr_restore"] : mt["dr_backup"]
       printf "| %s | %.2f | %s | %.2f | %s | %s |\n", name[k], mt[k],
         (k == "jvm_start" ? "–" : sprintf("%.0f", data / 1048576 / mt[k])), mu[k],
@@ -193,4 +214,5 @@ awk -F'\t' -v data="$DATA_BYTES" '
 echo
 echo "raw results: $RESULTS"
 echo "machine: nproc $(nproc), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(uname -sr), $(java -version 2>&1 | head -1)," \
-  "PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}'), $(pgbackrest version), zstd $(zstd -V | grep -o 'v[0-9.]*'), scale $SCALE"
+  "PostgreSQL $("$PGBIN/postgres" -V | awk '{print $3}'), $(pgbackrest version), zstd $(zstd -V | grep -o 'v[0-9.]*'), scale $SCALE," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg)${JDK25:+, JDK 25: $("$JDK25/bin/java" -version 2>&1 | head -1)}"

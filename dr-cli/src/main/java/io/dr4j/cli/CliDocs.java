@@ -28,7 +28,7 @@ public final class CliDocs {
     public static String render() {
         StringWriter sw = new StringWriter();
         PrintWriter none = new PrintWriter(new StringWriter());
-        CommandLine root = new CommandLine(new DrCommand(Map.of(), none, none, false));
+        CommandLine root = DrCommand.commandLine(new DrCommand(Map.of(), none, none, false));
         root.getCommandSpec().usageMessage().width(100);
         StringBuilder sb = new StringBuilder();
         sb.append("# `dr` command reference\n\n");

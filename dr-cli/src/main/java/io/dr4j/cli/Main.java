@@ -24,6 +24,7 @@ public final class Main {
                 System.setProperty("dr.plan.log.level", verbose ? "INFO" : "ERROR");
             }
         }
+        Warmup.start(args);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = run(args, System.getenv(), out, err, System.console() != null);
@@ -77,7 +78,7 @@ public final class Main {
     /** Runs {@code dr} with these arguments and returns the exit code (see {@link ExitCode}). */
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
         DrCommand root = new DrCommand(env, out, err, interactive);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = DrCommand.forArgs(root, args);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

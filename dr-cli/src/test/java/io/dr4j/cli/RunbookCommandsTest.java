@@ -37,7 +37,7 @@ class RunbookCommandsTest {
                 String[] args = line.substring(3).trim().split("\\s+");
                 PrintWriter none = new PrintWriter(new StringWriter());
                 try {
-                    new CommandLine(new DrCommand(Map.of(), none, none, false)).parseArgs(args);
+                    DrCommand.commandLine(new DrCommand(Map.of(), none, none, false)).parseArgs(args);
                     checked++;
                 } catch (CommandLine.ParameterException e) {
                     broken.add(doc.getFileName() + ": `" + m.group(1) + "`: " + e.getMessage());

@@ -256,8 +256,15 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         p.setProperty("user", "postgres");
         p.setProperty("connectTimeout", "5");
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+        // one connection, asked every 50 ms (it survives the promotion; a new one only after an error): recovery to a
+        // target often ends within a second of the start, and the end is what a PITR waits for
+        Connection c = null;
         while (true) {
-            try (Connection c = DriverManager.getConnection(url, p); Statement s = c.createStatement()) {
+            try {
+                if (c == null) {
+                    c = DriverManager.getConnection(url, p);
+                }
+                Statement s = c.createStatement();
                 boolean inRecovery;
                 try (ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
                     rs.next();
@@ -269,24 +276,40 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                         rs.next();
                         Timestamp ts = rs.getTimestamp(2);
                         Recovered r = new Recovered(rs.getString(1), ts == null ? null : ts.toInstant(), rs.getString(3));
+                        closeQuietly(c);
+                        c = null;
                         if ("true".equals(request.options().get("stop-after-recovery"))) {
                             server.stop();
                         }
                         return r;
                     }
                 }
+                s.close();
             } catch (SQLException e) {
+                closeQuietly(c);
+                c = null;
                 if (!server.alive()) {
                     throw new RestoreFailedException("The restored server stopped during recovery ("
                             + server.description() + "). Server log:\n" + server.logTail(), e);
                 }
             }
             if (System.nanoTime() > deadline) {
+                closeQuietly(c);
                 throw new RestoreFailedException("Recovery of " + dest + " did not end within " + recoveryTimeout
                         + "; the server still runs on port " + port + " (" + server.description() + "). Server log:\n"
                         + server.logTail());
             }
-            PostgresBackupSource.sleep(200);
+            PostgresBackupSource.sleep(50);
+        }
+    }
+
+    private static void closeQuietly(@Nullable Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the server may be gone; nothing to release then
+            }
         }
     }
 

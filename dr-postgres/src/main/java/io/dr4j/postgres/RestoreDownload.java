@@ -297,7 +297,8 @@ final class RestoreDownload {
         try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), f.size());
              FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buf = new byte[1 << 18];
+            // no larger than the file plus one byte (its end is seen in the same read): most files are a few KiB
+            byte[] buf = new byte[(int) Math.min(1 << 18, Math.max(8192, f.size() + 1))];
             int n;
             while ((n = in.read(buf)) > 0) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);

@@ -119,4 +119,36 @@ class FileBackupTargetTest {
         assertThatThrownBy(() -> new FileBackupTargetProvider().create(java.net.URI.create("file://server/share"),
                 io.dr4j.core.config.ProviderConfig.empty())).hasMessageContaining("names a host");
     }
+
+    @Test
+    void objectsOfEverySizeAroundTheBuffersRoundTripWhateverTheWriteSizes() throws IOException {
+        FileBackupTarget t = FileBackupTarget.of(dir);
+        java.util.Random random = new java.util.Random(7);
+        int[] sizes = {0, 1, 8191, 8192, 8193, 16383, 16384, 16385, 100_000, 262_143, 262_144, 262_145, 1_000_003};
+        int[] writeSizes = {1, 7, 4096, 16385, 70_000, 300_000};
+        for (int size : sizes) {
+            for (int w : writeSizes) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                String key = "o/" + size + "-" + w;
+                try (ObjectWriter out = t.newWriter(key, WriteOptions.createNew())) {
+                    for (int off = 0; off < size; off += w) {
+                        out.write(data, off, Math.min(w, size - off));
+                    }
+                    out.commit();
+                }
+                try (java.io.InputStream in = t.get(key, ByteRange.ALL)) {
+                    assertThat(in.readAllBytes()).as(key).isEqualTo(data);
+                }
+                if (size > 10) {
+                    try (java.io.InputStream in = t.get(key, new ByteRange(3, size - 5))) {
+                        assertThat(in.readAllBytes()).as(key + " range").isEqualTo(java.util.Arrays.copyOfRange(data, 3, size - 2));
+                    }
+                }
+            }
+        }
+        assertThat(FileBackupTarget.bufferFor(0)).isEqualTo(8192);
+        assertThat(FileBackupTarget.bufferFor(8193)).isEqualTo(16384);
+        assertThat(FileBackupTarget.bufferFor(10L << 30)).isEqualTo(256 * 1024);
+    }
 }

@@ -35,6 +35,12 @@ import org.jspecify.annotations.Nullable;
 public final class FileUploader {
     private static final int CHUNK = 32 * PageChecksum.BLOCK_SIZE;
 
+    /** The read buffer for a file of {@code size} bytes: whole pages, at least one, at most {@link #CHUNK}. */
+    static int chunkFor(long size) {
+        long pages = (size + PageChecksum.BLOCK_SIZE - 1) / PageChecksum.BLOCK_SIZE;
+        return (int) Math.min(CHUNK, Math.max(1, pages) * PageChecksum.BLOCK_SIZE);
+    }
+
     private final BackupSession session;
     private final Map<String, BackupFile> prior;
     private final @Nullable Instant priorStartedAt;
@@ -229,7 +235,9 @@ public final class FileUploader {
         }
         boolean handedOff = false;
         try (ch) {
-            byte[] buf = new byte[CHUNK];
+            // sized to the file (most are a few pages; a file that grows meanwhile is read in several chunks): a
+            // CHUNK-sized array per file, zeroed on fresh heap pages, was a measurable part of a backup's CPU
+            byte[] buf = new byte[chunkFor(ch.size())];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             long pos = 0;
             while (true) {
@@ -250,7 +258,7 @@ public final class FileUploader {
                 sink.write(buf, 0, n);
                 progress.addBytes(n);
                 pos += n;
-                if (n < CHUNK) {
+                if (n < buf.length) {
                     break;
                 }
             }

@@ -1,0 +1,98 @@
+package io.dr4j.cli;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.Set;
+
+import io.dr4j.core.backup.BackupManifest;
+import io.dr4j.core.codec.Codec;
+import io.dr4j.core.codec.CodecSpec;
+import io.dr4j.core.codec.Compression;
+import io.dr4j.core.internal.json.Json;
+
+/**
+ * A head start for CLI calls: on a second thread, while the main thread builds and parses the command line (picocli,
+ * ~0.2-0.3 s of a call on one core), it does work the command needs soon anyway. It opens the class path's jars; for
+ * the commands that move data it also makes SHA-256 hot, so that the JIT compiles the digest's callers with the CPU's
+ * SHA instructions before the first file is hashed (until then hashing runs as plain Java, several times slower),
+ * builds the JSON mapper and the manifest's deserializer, and loads zstd's native library. Only a head start: each
+ * command does all of it itself when it gets there first, so a failure here is ignored. An embedding application pays
+ * these costs once per process and does not need it. {@code -Ddr.warmup=off} disables it.
+ */
+final class Warmup {
+    /** Commands that hash and compress: they get the SHA-256, JSON and zstd parts too. */
+    private static final Set<String> DATA_COMMANDS = Set.of("backup", "restore", "archive", "wal-push", "wal-fetch",
+            "verify", "restore-database");
+
+    private Warmup() {
+    }
+
+    static void start(String[] args) {
+        if (args.length == 0 || !DrCommand.SUBCOMMANDS.containsKey(args[0])
+                || "off".equals(System.getProperty("dr.warmup"))) {
+            return;
+        }
+        boolean data = DATA_COMMANDS.contains(args[0]);
+        Thread t = new Thread(() -> run(data), "dr4j-warmup");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void run(boolean data) {
+        try {
+            if (data) {
+                sha256();
+            }
+            openClassPath();
+            if (!data) {
+                return;
+            }
+            Json.mapper().readerFor(BackupManifest.class);
+            try (InputStream in = Codec.decompress(InputStream.nullInputStream(), Compression.ZSTD);
+                 OutputStream out = Codec.compress(OutputStream.nullOutputStream(), CodecSpec.DEFAULT)) {
+                out.write(new byte[64]);
+            }
+        } catch (Exception | LinkageError e) {
+            // ignored: the command initialises everything itself
+        }
+    }
+
+    /**
+     * The first class-path-wide resource lookup (SLF4J's and logback's service lookups, then dr4j's provider
+     * discovery) opens every jar of the class path and reads its central directory: ~0.1-0.2 s for the CLI's ~200 jars
+     * (the cloud SDKs and Kubernetes client are most of them). Done here, it overlaps with the command line's parsing.
+     */
+    private static void openClassPath() throws java.io.IOException {
+        java.util.Enumeration<java.net.URL> e = Warmup.class.getClassLoader()
+                .getResources("META-INF/services/org.slf4j.spi.SLF4JServiceProvider");
+        while (e.hasMoreElements()) {
+            e.nextElement();
+        }
+    }
+
+    /**
+     * ~40,000 small updates: enough calls (also with the launcher's -XX:CompileThresholdScaling=3) for C2 to compile
+     * {@code MessageDigest.update} down to the digest's multi-block loop, which it replaces with the SHA-NI/AVX2 stub;
+     * tens of milliseconds of CPU.
+     * (Logging is not initialised here: SLF4J hands a second thread that asks during the initialisation substitute
+     * loggers and prints a warning when it replays their events.)
+     */
+    private static void sha256() throws Exception {
+        // the JDK's other digests first: code compiled while SHA-256 was the only DigestBase loaded is thrown away
+        // when another one loads (the JIT assumed a single implementation), which the command's libraries do soon
+        for (String other : new String[] {"SHA-1", "SHA-224", "SHA-384", "SHA-512", "MD5"}) {
+            MessageDigest.getInstance(other);
+        }
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[256];
+        for (int i = 0; i < 40_000; i++) {
+            // whole blocks mostly, and now and then a partial one and a digest: the branches real files take, so that
+            // the compiled code is not thrown away at the first file's end
+            md.update(block, 0, i % 16 == 15 ? 135 : 64);
+            if (i % 64 == 63) {
+                md.digest();
+            }
+        }
+    }
+}
