@@ -97,39 +97,11 @@ public final class Processes {
             UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
             var user = lookup.lookupPrincipalByName(POSTGRES_USER);
             var group = lookup.lookupPrincipalByGroupName(POSTGRES_GROUP);
-            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-                @Override
-                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
-                        throws IOException {
-                    give(d);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
-                        throws IOException {
-                    give(f);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                    if (e instanceof java.nio.file.NoSuchFileException) {
-                        return java.nio.file.FileVisitResult.CONTINUE; // removed while we walked (spool, temp files)
-                    }
-                    throw e;
-                }
-
-                private void give(Path p) throws IOException {
-                    try {
-                        PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class,
-                                java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                        v.setOwner(user);
-                        v.setGroup(group);
-                    } catch (java.nio.file.NoSuchFileException gone) {
-                        // removed while we walked
-                    }
-                }
+            giveTree(dir, p -> {
+                PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                v.setOwner(user);
+                v.setGroup(group);
             });
         } catch (IOException e) {
             throw new ProcessFailedException("Could not give " + dir + " to the OS user '" + POSTGRES_USER
@@ -150,42 +122,54 @@ public final class Processes {
             return;
         }
         try {
-            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
-                @Override
-                public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
-                        throws IOException {
-                    give(d);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
-                        throws IOException {
-                    give(f);
-                    return java.nio.file.FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-                    if (e instanceof java.nio.file.NoSuchFileException) {
-                        return java.nio.file.FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-
-                private void give(Path p) throws IOException {
-                    try {
-                        Files.setAttribute(p, "unix:uid", owner.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                        Files.setAttribute(p, "unix:gid", owner.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    } catch (java.nio.file.NoSuchFileException gone) {
-                        // removed while we walked
-                    }
-                }
+            giveTree(dir, p -> {
+                Files.setAttribute(p, "unix:uid", owner.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", owner.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
             });
         } catch (IOException | UnsupportedOperationException e) {
             throw new ProcessFailedException("Could not give " + dir + " to uid:gid " + owner + " (the user the "
                     + "PostgreSQL server reading it runs as): " + e.getMessage(), e);
         }
+    }
+
+    private interface PathAction {
+        void apply(Path p) throws IOException;
+    }
+
+    /** Applies {@code give} to {@code dir} and everything below it, links not followed; files removed meanwhile
+     * (spool, temporary files) are skipped. */
+    private static void giveTree(Path dir, PathAction give) throws IOException {
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                apply(d);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes a)
+                    throws IOException {
+                apply(f);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE; // removed while we walked
+                }
+                throw e;
+            }
+
+            private void apply(Path p) throws IOException {
+                try {
+                    give.apply(p);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // removed while we walked
+                }
+            }
+        });
     }
 
     /** Makes {@code dir} and its parents traversable by the postgres user (temp dirs are often 0700). */
