@@ -185,6 +185,11 @@ run_pgbr_restore() {
   local t; t=$(timed runuser -u postgres -- "${PGBR[@]}" --pg1-path="$BENCH_DIR/pgbr-restore" --type=immediate restore)
   echo "$t $(du -sb "$BENCH_DIR/pgbr-restore" | cut -f1)"
 }
+run_dr_embedded_restore() {  # the library call in a JVM that has made one before (an application embedding dr4j)
+  rm -rf "$BENCH_DIR/dr-embedded"; mkdir "$BENCH_DIR/dr-embedded"
+  java -Ddr.log.level=WARN -cp "$BENCH_DIR/classes:$JAR:$REPO_ROOT/dr-cli/target/lib/*" EmbeddedRestore \
+    "$BENCH_DIR/dr-repo" "$BENCH_DIR/dr-embedded" "$EMBEDDED_CALLS" "$PARALLEL" 2>/dev/null
+}
 run_jvm_start() {  # the fixed cost in every dr4j row: JVM start and CLI initialisation
   echo "$(timed "$DR" --version) 0"
 }
@@ -219,7 +224,12 @@ measured() {  # measured CONTENDER: prints "<wall> <client cpu> <bytes> <server 
 
 # Backups first (each restore needs its tool's newest backup), alternating order per round.
 BACKUPS=(dr_backup pgbr_backup basebackup basebackup_szstd cat tar_zstd jvm_start)
-RESTORES=(dr_restore pgbr_restore)
+RESTORES=(dr_restore pgbr_restore dr_embedded_restore)
+# The embedded row: bench/java/EmbeddedRestore.java, compiled once; each run restores EMBEDDED_CALLS times in one JVM
+# and reports the last call (wall and the process's CPU during it).
+EMBEDDED_CALLS=${EMBEDDED_CALLS:-3}
+mkdir -p "$BENCH_DIR/classes"
+javac -nowarn -d "$BENCH_DIR/classes" -cp "$JAR:$REPO_ROOT/dr-cli/target/lib/*" "$REPO_ROOT/bench/java/EmbeddedRestore.java"
 if [ -n "$JDK25" ]; then BACKUPS+=(dr25_backup); RESTORES+=(dr25_restore); fi
 rotate() { local k=$1; shift; local a=("$@") n=$#; for ((i = 0; i < n; i++)); do echo "${a[$(((i + k) % n))]}"; done; }
 
@@ -248,7 +258,7 @@ awk -F'\t' -v data="$DATA_BYTES" '
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    n = split("dr_backup dr25_backup pgbr_backup basebackup basebackup_szstd cat tar_zstd jvm_start dr_restore dr25_restore pgbr_restore", order, " ")
+    n = split("dr_backup dr25_backup pgbr_backup basebackup basebackup_szstd cat tar_zstd jvm_start dr_restore dr25_restore dr_embedded_restore pgbr_restore", order, " ")
     name["dr25_backup"] = "backup: dr4j as above, on JDK 25 with its AOT cache"
     name["dr25_restore"] = "restore: dr4j as above, on JDK 25 with its AOT cache"
     name["dr_backup"] = "backup: dr4j direct, zstd 3, parallel 2"
@@ -259,6 +269,7 @@ awk -F'\t' -v data="$DATA_BYTES" '
     name["tar_zstd"] = "limit: tar cf - \\| zstd -3 -T2 \\| wc -c"
     name["jvm_start"] = "reference: dr4j CLI start-up alone (dr --version)"
     name["dr_restore"] = "restore: dr4j --target immediate"
+    name["dr_embedded_restore"] = "restore: dr4j library call in a running JVM (embedded; the last of '"$EMBEDDED_CALLS"' calls in one process, its CPU)"
     name["pgbr_restore"] = "restore: pgBackRest --type=immediate"
     for (k in t) { mt[k] = median(t[k]); mu[k] = median(u[k]); mb[k] = median(b[k]); ms[k] = median(sv[k]) }
     print "| run | median s | MB/s (data dir w/o pg_wal) | median client CPU s | median server CPU s ¹ | output MB | time ratio dr4j ÷ this (>1: dr4j slower) |"
