@@ -115,6 +115,7 @@ final class RestoreDownload {
             return t;
         });
         Syncer syncer = new Syncer(dest);
+        Set<Path> directories = Set.copyOf(wanted); // created above: no mkdir per file for them
         try {
             List<Future<?>> futures = new ArrayList<>();
             BackupFile control = null;
@@ -132,7 +133,7 @@ final class RestoreDownload {
                         stats.skipped.incrementAndGet();
                         progress.addBytes(f.size());
                     } else {
-                        fetch(repository, f, p, progress, syncer);
+                        fetch(repository, f, p, progress, syncer, directories);
                         syncer.written(p);
                         stats.files.incrementAndGet();
                         stats.bytes.addAndGet(f.size());
@@ -164,7 +165,7 @@ final class RestoreDownload {
                 Path cp = local(control.path(), dest, tablespaces);
                 Path partial = cp.resolveSibling(cp.getFileName() + ".dr4j-partial");
                 try {
-                    fetch(repository, control, partial, progress, null);
+                    fetch(repository, control, partial, progress, null, directories);
                     fsync(partial, false);
                     Files.move(partial, cp, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -343,8 +344,11 @@ final class RestoreDownload {
     }
 
     private static void fetch(Repository repository, BackupFile f, Path p, ProgressTracker progress,
-                              @org.jspecify.annotations.Nullable Syncer syncer) throws IOException {
-        Files.createDirectories(p.getParent());
+                              @org.jspecify.annotations.Nullable Syncer syncer, Set<Path> directories)
+            throws IOException {
+        if (!directories.contains(p.getParent())) {
+            Files.createDirectories(p.getParent());
+        }
         try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), f.size());
              FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      StandardOpenOption.TRUNCATE_EXISTING)) {
