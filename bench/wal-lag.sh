@@ -4,14 +4,14 @@
 # yet in the repository in seconds; p50/p99/max per round, medians over the rounds.
 #
 # Usage (as root, from the repository root):  bench/wal-lag.sh [SCALE] [ROUNDS] [SECONDS] [PARTIAL_INTERVAL_MS]
-#   defaults: 50 3 60 1000.  Needs PostgreSQL 15 in /usr/lib/postgresql/15/bin, java 17+, and the CLI built with
+#   defaults: 50 3 60 500 (500 ms: WalArchiver's default partialInterval).  Needs PostgreSQL 15 in /usr/lib/postgresql/15/bin, java 17+, and the CLI built with
 #   ./mvnw -B -q -pl dr-cli -am package -DskipTests (the harness bench/java/WalLag.java runs on its class path).
 # All state under $BENCH_DIR (default /tmp/dr4j-bench-wal), removed first; the cluster stops on exit.
 set -euo pipefail
 SCALE=${1:-50}
 ROUNDS=${2:-3}
 SECONDS_PER_ROUND=${3:-60}
-PARTIAL_MS=${4:-1000}
+PARTIAL_MS=${4:-500}
 BENCH_DIR=${BENCH_DIR:-/tmp/dr4j-bench-wal}
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CP="$REPO_ROOT/dr-cli/target/dr.jar:$REPO_ROOT/dr-cli/target/lib/*"

@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code dr archive}: the streaming WAL archiver, until stopped (Ctrl-C / SIGTERM). */
 @Command(name = "archive", description = {"Stream WAL from PostgreSQL into the repository until stopped, on a "
         + "replication slot (created when absent) so nothing is lost while it is down.",
-        "The segment being written is stored every second (--partial-interval), so the RPO is seconds; with --sync "
+        "The segment being written is stored every half second (--partial-interval), so the RPO is under a second; with --sync "
                 + "it acknowledges only WAL that is in the repository (name it in synchronous_standby_names: RPO 0)."})
 final class ArchiveCommand implements Callable<Integer> {
     @ParentCommand
@@ -35,8 +35,8 @@ final class ArchiveCommand implements Callable<Integer> {
     @Option(names = "--sync", description = "Synchronous mode: report WAL flushed only once it is in the repository.")
     boolean sync;
 
-    @Option(names = "--partial-interval", paramLabel = "DURATION", description = "How often the current segment is stored (default 1s).")
-    String partialInterval = "1s";
+    @Option(names = "--partial-interval", paramLabel = "DURATION", description = "How often the current segment is stored (default 500ms).")
+    String partialInterval = "500ms";
 
     @Option(names = "--spool", paramLabel = "DIR", description = "Local spool for the segment being received.")
     Path spool;
