@@ -23,6 +23,8 @@ BENCH_DIR=${BENCH_DIR:-/tmp/dr4j-bench-pitr}
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR=$REPO_ROOT/dr-cli/target/dr.jar
 DR=$REPO_ROOT/dr
+# built before the run (checked below): no source-freshness check (a find over the checkout) in any dr call
+export DR_BUILD_CHECK=off
 RESULTS=$BENCH_DIR/results.tsv
 [ -f "$JAR" ] || { echo "build the CLI first: ./mvnw -B -q -pl dr-cli -am package -DskipTests" >&2; exit 2; }
 command -v pgbackrest >/dev/null || { echo "apt-get install -y pgbackrest" >&2; exit 2; }
@@ -43,7 +45,7 @@ cat > "$BENCH_DIR/archive-pgbackrest-and-dr.sh" <<EOF
 #!/bin/sh
 [ "\$(pwd -P)" = "$SRC" ] || exit 0
 pgbackrest --config=$PGBR_CONF --stanza=bench archive-push "\$1" || exit 1
-exec env DR_REPOSITORY=$BENCH_DIR/dr-repo DR_CDS=off $DR wal-push -q "\$1"
+exec env DR_REPOSITORY=$BENCH_DIR/dr-repo DR_CDS=off DR_BUILD_CHECK=off $DR wal-push -q "\$1"
 EOF
 chmod 755 "$BENCH_DIR/archive-pgbackrest-and-dr.sh"
 bench_cluster_init "$BENCH_DIR"

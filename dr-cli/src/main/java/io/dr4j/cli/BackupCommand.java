@@ -93,7 +93,7 @@ final class BackupCommand implements Callable<Integer> {
                 out.put("warnings", r.warnings());
                 Output.json(cli.out(), out);
             } else {
-                cli.err().println();
+                cli.endProgressLine();
                 cli.info("Backup " + r.id() + " complete: " + r.manifest().files().size() + " files, "
                         + ProgressRenderer.bytes(r.manifest().size()) + " (stored " + ProgressRenderer.bytes(r.manifest().storedSize())
                         + ") in " + seconds(r.total()));

@@ -133,12 +133,27 @@ public final class Cli {
         return disasterRecovery().repository();
     }
 
+    private @org.jspecify.annotations.Nullable ProgressRenderer renderer;
+
     /** A progress listener drawing a bar on a terminal, plain lines otherwise, nothing when quiet or JSON. */
     public io.dr4j.core.ProgressListener progress() {
         if (options.quiet || options.json) {
             return io.dr4j.core.ProgressListener.NONE;
         }
-        return new ProgressRenderer(err, interactive);
+        ProgressRenderer r = new ProgressRenderer(err, interactive);
+        renderer = r;
+        return r;
+    }
+
+    /**
+     * Ends the progress bar's line before the command's summary (nothing when no bar was drawn: with --quiet,
+     * --json or output that is not a terminal, stderr gets no stray empty line).
+     */
+    public void endProgressLine() {
+        ProgressRenderer r = renderer;
+        if (r != null) {
+            r.finish();
+        }
     }
 
     /** A line for people (suppressed by --quiet and --json). */

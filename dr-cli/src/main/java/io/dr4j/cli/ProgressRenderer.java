@@ -44,6 +44,15 @@ final class ProgressRenderer implements ProgressListener {
         err.flush();
     }
 
+    /** Ends the bar's line on a terminal, when one was drawn (plain lines end themselves). */
+    synchronized void finish() {
+        if (terminal && !lastPhase.isEmpty()) {
+            err.print('\n');
+            err.flush();
+        }
+        lastPhase = "";
+    }
+
     static String render(Progress p) {
         StringBuilder sb = new StringBuilder();
         sb.append(p.operation()).append(' ').append(p.phase()).append(' ');

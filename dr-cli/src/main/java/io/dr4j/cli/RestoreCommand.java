@@ -126,7 +126,7 @@ final class RestoreCommand implements Callable<Integer> {
             if (cli.json()) {
                 Output.json(cli.out(), r);
             } else {
-                cli.err().println();
+                cli.endProgressLine();
                 cli.info("Restored backup " + r.backupId() + " into " + r.destination() + ": "
                         + r.filesRestored() + " files, " + ProgressRenderer.bytes(r.bytesRestored()) + " in "
                         + BackupCommand.seconds(r.total()));

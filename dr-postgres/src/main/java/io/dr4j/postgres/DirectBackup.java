@@ -94,6 +94,7 @@ final class DirectBackup {
                 uploader = new FileUploader(session, prior, priorStart, run.startLsn, info.dataChecksums(),
                         progress);
                 uploader.commitAsynchronously(Math.max(2, request.effectiveParallelism()));
+                uploader.compressLargeFilesWith(request.effectiveParallelism());
                 try {
                     copy(dataDir, uploader);
                 } catch (IOException | RuntimeException e) {

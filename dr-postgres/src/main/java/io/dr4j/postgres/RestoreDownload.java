@@ -40,8 +40,9 @@ import io.dr4j.postgres.backup.ProgressTracker;
 
 /**
  * The download phase of a restore: directories and links first, then files in parallel, each decompressed,
- * verified against its SHA-256 and written, then all of them fsynced in one parallel pass (and their
- * directories); in delta mode files already matching are kept and files the backup does not have are removed.
+ * verified against its SHA-256 and written, and fsynced by a {@link Syncer} while the next ones are written (then
+ * their directories); in delta mode files already matching are kept and files the backup does not have are
+ * removed. {@code global/pg_control} comes last, once everything else is durable.
  */
 final class RestoreDownload {
     private RestoreDownload() {
@@ -113,7 +114,8 @@ final class RestoreDownload {
             t.setDaemon(true);
             return t;
         });
-        java.util.Queue<Path> written = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Syncer syncer = new Syncer(dest);
+        Set<Path> directories = Set.copyOf(wanted); // created above: no mkdir per file for them
         try {
             List<Future<?>> futures = new ArrayList<>();
             BackupFile control = null;
@@ -126,13 +128,13 @@ final class RestoreDownload {
                     Path p = local(f.path(), dest, tablespaces);
                     if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
                         writeTablespaceMap(p, tablespaces);
-                        written.add(p);
+                        syncer.written(p);
                     } else if (request.delta() && sameContent(p, f)) {
                         stats.skipped.incrementAndGet();
                         progress.addBytes(f.size());
                     } else {
-                        fetch(repository, f, p, progress);
-                        written.add(p);
+                        fetch(repository, f, p, progress, syncer, directories);
+                        syncer.written(p);
                         stats.files.incrementAndGet();
                         stats.bytes.addAndGet(f.size());
                     }
@@ -155,7 +157,7 @@ final class RestoreDownload {
                     throw new RestoreFailedException("Restore interrupted", e);
                 }
             }
-            syncAll(pool, written, dest);
+            syncer.awaitDurable();
             // global/pg_control last, after everything else is durable: a data directory whose restore failed
             // half-way has none, and no server starts on it by accident (docs/reliability.md, "Disk full on restore")
             if (control != null) {
@@ -163,48 +165,97 @@ final class RestoreDownload {
                 Path cp = local(control.path(), dest, tablespaces);
                 Path partial = cp.resolveSibling(cp.getFileName() + ".dr4j-partial");
                 try {
-                    fetch(repository, control, partial, progress);
-                    syncAll(pool, List.of(partial), dest);
+                    fetch(repository, control, partial, progress, null, directories);
+                    fsync(partial, false);
                     Files.move(partial, cp, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(partial);
                 }
-                syncAll(pool, List.of(cp), dest);
+                fsync(cp, false);
+                fsync(cp.getParent(), true);
                 stats.files.incrementAndGet();
                 stats.bytes.addAndGet(control.size());
                 progress.addItem();
             }
         } finally {
             pool.shutdownNow();
+            syncer.close();
         }
         return stats;
     }
 
     /**
-     * Makes the restored files durable in one pass after all are written (instead of an fsync right after each
-     * file): the kernel has written most of them back by then, and the fsyncs run on all of the pool's threads.
-     * Then the directories holding them, so that their entries survive a crash too.
+     * Makes restored files durable while the restore goes on: each file is fsynced on a thread of its own as soon as
+     * it is written (it used to be one pass over all files at the end: on a machine with plenty of memory nothing had
+     * been written back by then, and that pass waited for the whole data directory, ~0.5 s of a 1.5 s download of
+     * 0.8 GB), and a large file gets its writeback started every {@link #FLUSH_EVERY} bytes while it is still being
+     * written. {@link #awaitDurable()} waits for all, then fsyncs the directories. Failures of any of these fsyncs
+     * fail the restore (a writeback error is reported once, to the descriptor that was open when it happened).
      */
-    private static void syncAll(ExecutorService pool, java.util.Collection<Path> files, Path dest) throws IOException {
-        Set<Path> dirs = new HashSet<>();
-        List<Future<?>> futures = new ArrayList<>();
-        for (Path p : files) {
+    static final class Syncer implements AutoCloseable {
+        static final long FLUSH_EVERY = 32L << 20;
+        private final Path dest;
+        private final ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "dr4j-fsync");
+            t.setDaemon(true);
+            return t;
+        });
+        private final java.util.Queue<Future<?>> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final Set<Path> dirs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Syncer(Path dest) {
+            this.dest = dest;
+        }
+
+        /** {@code p} is written and closed: fsync it. */
+        void written(Path p) {
             dirs.add(p.getParent());
-            futures.add(pool.submit(() -> {
+            pending.add(threads.submit(() -> {
                 fsync(p, false);
                 return null;
             }));
         }
-        waitAll(futures, dest);
-        futures.clear();
-        for (Path d : dirs) {
-            futures.add(pool.submit(() -> {
-                fsync(d, true);
-                return null;
-            }));
+
+        /**
+         * Starts the writeback of what was written of {@code p} so far, unless the previous one for the same file
+         * is still running ({@code flushing} tracks that); the writer does not wait.
+         */
+        void flush(Path p, java.util.concurrent.atomic.AtomicBoolean flushing) {
+            if (flushing.compareAndSet(false, true)) {
+                pending.add(threads.submit(() -> {
+                    try {
+                        fsync(p, false);
+                    } finally {
+                        flushing.set(false);
+                    }
+                    return null;
+                }));
+            }
         }
-        waitAll(futures, dest);
+
+        /** Waits until every file handed over is durable, then fsyncs their directories. */
+        void awaitDurable() throws IOException {
+            List<Future<?>> all = new ArrayList<>();
+            Future<?> f;
+            while ((f = pending.poll()) != null) {
+                all.add(f);
+            }
+            waitAll(all, dest);
+            all.clear();
+            for (Path d : dirs) {
+                all.add(threads.submit(() -> {
+                    fsync(d, true);
+                    return null;
+                }));
+            }
+            waitAll(all, dest);
+        }
+
+        @Override
+        public void close() {
+            threads.shutdownNow();
+        }
     }
 
     private static void fsync(Path p, boolean directory) throws IOException {
@@ -292,13 +343,19 @@ final class RestoreDownload {
         return HexFormat.of().formatHex(md.digest()).equals(f.sha256());
     }
 
-    private static void fetch(Repository repository, BackupFile f, Path p, ProgressTracker progress) throws IOException {
-        Files.createDirectories(p.getParent());
+    private static void fetch(Repository repository, BackupFile f, Path p, ProgressTracker progress,
+                              @org.jspecify.annotations.Nullable Syncer syncer, Set<Path> directories)
+            throws IOException {
+        if (!directories.contains(p.getParent())) {
+            Files.createDirectories(p.getParent());
+        }
         try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), f.size());
              FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      StandardOpenOption.TRUNCATE_EXISTING)) {
             // no larger than the file plus one byte (its end is seen in the same read): most files are a few KiB
             byte[] buf = new byte[(int) Math.min(1 << 18, Math.max(8192, f.size() + 1))];
+            java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
+            long sinceFlush = 0;
             int n;
             while ((n = in.read(buf)) > 0) {
                 ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
@@ -306,6 +363,11 @@ final class RestoreDownload {
                     out.write(bb);
                 }
                 progress.addBytes(n);
+                sinceFlush += n;
+                if (syncer != null && sinceFlush >= Syncer.FLUSH_EVERY) {
+                    syncer.flush(p, flushing);
+                    sinceFlush = 0;
+                }
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();

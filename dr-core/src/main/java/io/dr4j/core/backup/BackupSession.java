@@ -55,6 +55,19 @@ public final class BackupSession implements AutoCloseable {
         return repository.newObject(dataKey(relativePath));
     }
 
+    /**
+     * Opens a new data object for a large file whose zstd compression may use {@code workers} threads of its own
+     * (zstd's multi-threaded mode: same format, any zstd decoder reads it). Without zstd, or when the repository's
+     * compression already names its workers, the same as {@link #newFile(String)}.
+     */
+    public Repository.ObjectSink newFile(String relativePath, int workers) {
+        io.dr4j.core.codec.CodecSpec spec = repository.codec().spec();
+        if (workers < 2 || spec.compression() != io.dr4j.core.codec.Compression.ZSTD || spec.workers() != 0) {
+            return newFile(relativePath);
+        }
+        return repository.newObject(dataKey(relativePath), WriteOptions.createNew(), spec.withWorkers(workers));
+    }
+
     /** Writes a data object for {@code relativePath} from a stream. */
     public StoredObject writeFile(String relativePath, InputStream data) {
         return repository.write(dataKey(relativePath), data);

@@ -11,21 +11,29 @@ import org.jspecify.annotations.Nullable;
 /**
  * Hashes and counts what is read; at end of stream compares with the expected SHA-256 and size and throws
  * {@link IntegrityException} naming the object on a mismatch. A caller that stops before the end gets no
- * verdict: read to the end (restores do).
+ * verdict: read to the end (restores do). An object of {@link #PIPELINED_FROM} bytes or more is hashed on a thread
+ * of its own (when the machine has more than one core) while the caller goes on with the bytes read; the verdict
+ * comes at the same point, the end of the stream.
  */
 public final class VerifyingInputStream extends FilterInputStream {
     private final String object;
     private final @Nullable String expectedSha256;
     private final long expectedSize;
     private final MessageDigest sha256 = EncodingOutputStream.newSha256();
+    private final @Nullable PipelinedDigest pipelined;
     private long size;
     private boolean verified;
+
+    /** Objects from this size on are hashed on a second thread (a WAL segment, 16 MiB, is not). */
+    public static final long PIPELINED_FROM = 64L << 20;
 
     public VerifyingInputStream(InputStream in, String object, @Nullable String expectedSha256, long expectedSize) {
         super(in);
         this.object = object;
         this.expectedSha256 = expectedSha256;
         this.expectedSize = expectedSize;
+        this.pipelined = expectedSha256 != null && expectedSize >= PIPELINED_FROM
+                && Runtime.getRuntime().availableProcessors() > 1 ? new PipelinedDigest() : null;
     }
 
     @Override
@@ -53,9 +61,14 @@ public final class VerifyingInputStream extends FilterInputStream {
             verify();
             return -1;
         }
-        EncodingOutputStream.hash(sha256, b, off, n);
+        if (pipelined != null) {
+            pipelined.update(b, off, n);
+        } else {
+            EncodingOutputStream.hash(sha256, b, off, n);
+        }
         size += n;
         if (expectedSize >= 0 && size > expectedSize) {
+            stopHashing();
             throw new IntegrityException(object, "Object " + object + " is longer than recorded: expected "
                     + expectedSize + " bytes, read " + size + " so far");
         }
@@ -81,17 +94,33 @@ public final class VerifyingInputStream extends FilterInputStream {
         return false;
     }
 
-    private void verify() {
+    @Override
+    public void close() throws IOException {
+        try {
+            super.close();
+        } finally {
+            stopHashing();
+        }
+    }
+
+    private void stopHashing() {
+        if (pipelined != null) {
+            pipelined.close();
+        }
+    }
+
+    private void verify() throws IOException {
         if (verified) {
             return;
         }
         verified = true;
         if (expectedSize >= 0 && size != expectedSize) {
+            stopHashing();
             throw new IntegrityException(object, "Object " + object + " has the wrong size: expected " + expectedSize
                     + " bytes, got " + size + " (truncated or corrupt)");
         }
         if (expectedSha256 != null) {
-            String actual = HexFormat.of().formatHex(sha256.digest());
+            String actual = HexFormat.of().formatHex(pipelined != null ? pipelined.digest() : sha256.digest());
             if (!actual.equalsIgnoreCase(expectedSha256)) {
                 throw new IntegrityException(object, "Checksum mismatch in " + object + ": expected SHA-256 "
                         + expectedSha256 + ", actual " + actual);
