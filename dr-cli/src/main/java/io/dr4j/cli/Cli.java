@@ -13,6 +13,7 @@ import io.dr4j.core.DisasterRecovery;
 import io.dr4j.core.backup.Repository;
 import io.dr4j.core.config.ProviderConfig;
 import io.dr4j.core.storage.BackupTargets;
+import io.dr4j.core.storage.FileBackupTargetProvider;
 
 /**
  * What a command needs from the command line: configuration with its precedence (flags over {@code DR_*}
@@ -117,7 +118,14 @@ public final class Cli {
         URI location = locations.size() == 1 ? locations.get(0)
                 : URI.create("mirror:" + String.join(",", locations.stream().map(URI::toString).toList()));
         // every backup attempt (and a failure's reason) goes to status/last-backup.json, for `dr health` and monitors
-        return DisasterRecovery.configure().config(config()).repository(location).recordBackupStatus(true).load();
+        DisasterRecovery.Configuration c = DisasterRecovery.configure().config(config()).repository(location)
+                .recordBackupStatus(true);
+        if ("file".equalsIgnoreCase(location.getScheme()) && config().get("dr.storage.provider").isEmpty()) {
+            // dr-core's provider is the one for file: on the command's class path; asking ServiceLoader for all of
+            // them would read the central directory of each of the ~200 jars (~0.2 s of a call's start)
+            c.backupTargetProviders(java.util.List.of(new FileBackupTargetProvider()));
+        }
+        return c.load();
     }
 
     /** Opens the existing repository. */

@@ -16,6 +16,8 @@ import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The CLI's logging configuration, in code: what {@code logback.xml} said (stderr,
  * {@code HH:mm:ss.SSS LEVEL logger{20} - message}, root level {@code dr.log.level} (default WARN), the plan runner's
@@ -59,10 +61,20 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     /** {@code %d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n}, then the stack trace if any. */
     static final class LineLayout extends LayoutBase<ILoggingEvent> {
         private final TargetLengthBasedClassNameAbbreviator abbreviator = new TargetLengthBasedClassNameAbbreviator(20);
-        private final ZoneId zone = ZoneId.systemDefault();
+        /**
+         * Looked up at the first line, not when logging starts: the first time-zone lookup of a JVM asks
+         * {@code ServiceLoader} for zone rule providers, which reads every jar of the class path (~0.2 s of a call
+         * that logs nothing, the usual case).
+         */
+        private volatile @Nullable ZoneId zone;
 
         @Override
         public String doLayout(ILoggingEvent event) {
+            ZoneId zone = this.zone;
+            if (zone == null) {
+                zone = ZoneId.systemDefault();
+                this.zone = zone;
+            }
             StringBuilder sb = new StringBuilder(128);
             Instant at = Instant.ofEpochMilli(event.getTimeStamp());
             long local = event.getTimeStamp() / 1000 + zone.getRules().getOffset(at).getTotalSeconds();

@@ -24,6 +24,19 @@ public final class Main {
                 System.setProperty("dr.plan.log.level", verbose ? "INFO" : "ERROR");
             }
         }
+        if (System.getProperty("slf4j.provider") == null) {
+            // logback, bound without SLF4J's and logback's class-path-wide service lookups (see CliLogProvider);
+            // SLF4J would announce an explicit provider with an "SLF4J(I)" line on every call: warnings only
+            System.setProperty("slf4j.provider", CliLogProvider.class.getName());
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+            }
+        }
+        if (System.getProperty("picocli.disable.closures") == null) {
+            // picocli looks for Groovy (groovy.lang.Closure) when it starts: a class missing from every jar, so a
+            // search through all ~200 of the class path. dr's annotations hold no closures
+            System.setProperty("picocli.disable.closures", "true");
+        }
         Warmup.start(args);
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);

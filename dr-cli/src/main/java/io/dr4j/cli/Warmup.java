@@ -34,17 +34,54 @@ final class Warmup {
             return;
         }
         boolean data = DATA_COMMANDS.contains(args[0]);
-        Thread t = new Thread(() -> run(data), "dr4j-warmup");
+        boolean scan = scanPays(args, System.getenv());
+        Thread t = new Thread(() -> run(data, scan), "dr4j-warmup");
         t.setDaemon(true);
         t.start();
     }
 
-    private static void run(boolean data) {
+    /**
+     * Whether the command will look through the whole class path (a service lookup, the JDBC driver's registration),
+     * so that opening its jars here ahead pays. Not for a restore from a local repository without {@code --start}:
+     * it looks nothing up (its storage provider is named in {@link Cli#disasterRecovery}, logging is bound directly by
+     * {@link CliLogProvider}), and a scan here would only take a core and the class loader's lock from the main thread
+     * while it loads picocli's classes. Where the repository is unknown here (a {@code --config} file), it scans.
+     */
+    static boolean scanPays(String[] args, java.util.Map<String, String> env) {
+        if (!args[0].equals("restore") || env.containsKey("DR_STORAGE_PROVIDER")) {
+            return true;
+        }
+        String repo = env.get("DR_REPOSITORY");
+        int repos = 0;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--start") || a.equals("--config") || a.startsWith("--config=")) {
+                return true;
+            }
+            if (a.equals("--repo") && i + 1 < args.length) {
+                repo = args[i + 1];
+                repos++;
+            } else if (a.startsWith("--repo=")) {
+                repo = a.substring("--repo=".length());
+                repos++;
+            }
+        }
+        if (repos > 1) {
+            return true; // a mirror
+        }
+        // a path or file: URI (what BackupTargets.parse makes a file: location), one repository (not a mirror)
+        return repo == null || repo.contains(",")
+                || repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !repo.regionMatches(true, 0, "file:", 0, 5);
+    }
+
+    private static void run(boolean data, boolean scan) {
         try {
             if (data) {
                 sha256();
             }
-            openClassPath();
+            if (scan) {
+                openClassPath();
+            }
             if (!data) {
                 return;
             }

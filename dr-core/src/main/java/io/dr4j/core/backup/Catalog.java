@@ -47,6 +47,21 @@ public final class Catalog {
         return out;
     }
 
+    /**
+     * {@link #list()} without the entries: each manifest's {@link BackupManifest#files() files} is empty, its other
+     * fields are read. For choosing among the backups: building every entry of every manifest (~1,000 of a PostgreSQL
+     * backup, each with its hash and times) costs tens of milliseconds per backup at a command's start. {@link #get}
+     * reads the chosen one in full.
+     */
+    public List<BackupManifest> listWithoutFiles() {
+        List<BackupManifest> out = new ArrayList<>();
+        for (String id : ids()) {
+            find(id, false).ifPresent(out::add);
+        }
+        out.sort(Comparator.comparing(BackupManifest::startedAt).thenComparing(BackupManifest::id));
+        return out;
+    }
+
     private List<String> ids() {
         return repository.target().listChildren(BACKUPS).stream().filter(Catalog::isValidId).toList();
     }
@@ -62,9 +77,14 @@ public final class Catalog {
 
     /** The complete backup with this id. */
     public Optional<BackupManifest> find(String id) {
+        return find(id, true);
+    }
+
+    private Optional<BackupManifest> find(String id, boolean withFiles) {
         String key = manifestKey(id);
         try (InputStream in = repository.target().get(key)) {
-            BackupManifest m = Json.read(in, BackupManifest.class);
+            BackupManifest m = withFiles ? Json.read(in, BackupManifest.class)
+                    : Json.readWithout(in, BackupManifest.class, "files");
             if (!m.id().equals(id)) {
                 throw new RepositoryException("Manifest " + key + " names backup " + m.id()
                         + " instead of " + id + ": the repository was tampered with or damaged");

@@ -50,11 +50,20 @@ public final class FileBackupTarget implements BackupTarget {
     }
 
     private final Path root;
+    /** The root's real path (symbolic links above it resolved), to compare links met below it with. */
+    private final Path realRoot;
     private final URI location;
 
     private FileBackupTarget(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.location = this.root.toUri();
+        Path real;
+        try {
+            real = this.root.toRealPath();
+        } catch (IOException e) {
+            real = this.root;
+        }
+        this.realRoot = real;
     }
 
     /** A target rooted at {@code root}; the directory is created when missing. */
@@ -137,26 +146,38 @@ public final class FileBackupTarget implements BackupTarget {
         return p;
     }
 
-    /** Refuses a key whose existing directories lead out of the root through a symbolic link. */
+    /**
+     * Refuses a key whose existing directories lead out of the root through a symbolic link. The directories below
+     * the root are looked at top down, one lstat each; a link's real path is asked for only when there is one, and
+     * compared with the root's, resolved once when the target was opened (resolving the root and the object's
+     * directory for every call cost ~13 failing readlink calls per object read, ~13,000 per restore).
+     */
     private void checkNoSymlinkEscape(String key, Path p) {
-        Path dir = p.getParent();
-        while (dir != null && dir.startsWith(root) && !Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            if (Files.isSymbolicLink(dir)) {
-                break;
+        Path below = root.relativize(p);
+        Path dir = root;
+        for (int i = 0; i < below.getNameCount() - 1; i++) {
+            Path next = dir.resolve(below.getName(i));
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(next, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return; // nothing exists below here (or a file is in the way): the operation fails by itself
             }
-            dir = dir.getParent();
-        }
-        if (dir == null || !dir.startsWith(root)) {
-            return;
-        }
-        try {
-            Path real = dir.toRealPath();
-            if (!real.startsWith(root.toRealPath())) {
-                throw new InvalidKeyException("Invalid object key '" + key + "': it leads out of the repository through "
-                        + "the symbolic link " + dir + " → " + real);
+            if (a.isSymbolicLink()) {
+                Path real;
+                try {
+                    real = next.toRealPath();
+                } catch (IOException e) {
+                    return; // a dangling link: the operation itself fails with a clear error
+                }
+                if (!real.startsWith(realRoot)) {
+                    throw new InvalidKeyException("Invalid object key '" + key + "': it leads out of the repository "
+                            + "through the symbolic link " + next + " → " + real);
+                }
+            } else if (!a.isDirectory()) {
+                return;
             }
-        } catch (IOException e) {
-            // a dangling link: the operation itself fails with a clear error
+            dir = next;
         }
     }
 

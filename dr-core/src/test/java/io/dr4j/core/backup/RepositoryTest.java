@@ -88,6 +88,30 @@ class RepositoryTest {
     }
 
     @Test
+    void manifestsCanBeListedWithoutTheirEntries() {
+        Repository r = repo("sys-1");
+        Instant t = Instant.parse("2026-11-20T02:00:00Z");
+        for (int i = 0; i < 2; i++) {
+            BackupSession s = r.catalog().begin(BackupId.generate(t.plusSeconds(60L * i), BackupType.FULL));
+            List<BackupFile> files = new ArrayList<>();
+            for (int f = 0; f < 3; f++) {
+                files.add(file(s.writeFile("base/1/" + f, new ByteArrayInputStream(new byte[] {(byte) f})), "base/1/" + f));
+            }
+            files.add(BackupFile.directory("base", 0700));
+            s.commit(manifest(s.id(), BackupType.FULL, null, t.plusSeconds(60L * i), files));
+        }
+        List<BackupManifest> full = r.catalog().list();
+        List<BackupManifest> headers = r.catalog().listWithoutFiles();
+        assertThat(full).allSatisfy(m -> assertThat(m.files()).hasSize(4));
+        assertThat(headers).hasSize(2).allSatisfy(m -> assertThat(m.files()).isEmpty());
+        for (int i = 0; i < 2; i++) {
+            BackupManifest f = full.get(i);
+            assertThat(headers.get(i)).usingRecursiveComparison().ignoringFields("files").isEqualTo(f);
+            assertThat(r.catalog().get(headers.get(i).id())).isEqualTo(f);
+        }
+    }
+
+    @Test
     void latestBeforeChainAndDelete() {
         Repository r = repo("sys-1");
         Instant t = Instant.parse("2026-11-20T02:00:00Z");

@@ -87,6 +87,32 @@ class FileBackupTargetTest {
     }
 
     @Test
+    void linksDeeperInTheRepositoryAreCheckedAndLinksWithinItAreFollowed() throws IOException {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.write(outside.resolve("secret"), new byte[] {42});
+        Path real = Files.createDirectories(dir.resolve("real-root"));
+        // the root itself reached through a link (resolved once when opened), links inside it to inside it
+        Path root = Files.createSymbolicLink(dir.resolve("root"), real);
+        Files.createDirectories(real.resolve("backups/b1/data"));
+        Files.write(real.resolve("backups/b1/data/1"), new byte[] {7});
+        Files.createSymbolicLink(real.resolve("backups/alias"), real.resolve("backups/b1"));
+        Files.createSymbolicLink(real.resolve("backups/b1/evil"), outside);
+        FileBackupTarget t = FileBackupTarget.of(root);
+        try (var in = t.get("backups/alias/data/1", ByteRange.ALL)) {
+            assertThat(in.readAllBytes()).containsExactly(7);
+        }
+        t.put("backups/alias/data/2", new ByteArrayInputStream(new byte[] {8}), WriteOptions.createNew());
+        assertThat(real.resolve("backups/b1/data/2")).hasBinaryContent(new byte[] {8});
+        for (String key : new String[] {"backups/b1/evil/secret", "backups/alias/evil/secret", "backups/b1/evil/x/y"}) {
+            assertThatThrownBy(() -> t.get(key, ByteRange.ALL)).as(key).isInstanceOf(InvalidKeyException.class)
+                    .hasMessageContaining("symbolic link");
+            assertThatThrownBy(() -> t.newWriter(key, WriteOptions.createNew())).as(key)
+                    .isInstanceOf(InvalidKeyException.class);
+        }
+        assertThat(outside.resolve("x")).doesNotExist();
+    }
+
+    @Test
     void hostileKeysNeverTouchTheFileSystemOutsideTheRoot() {
         Path root = dir.resolve("root");
         FileBackupTarget t = FileBackupTarget.of(root);

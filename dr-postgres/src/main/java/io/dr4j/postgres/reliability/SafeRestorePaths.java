@@ -1,9 +1,11 @@
 package io.dr4j.postgres.reliability;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -95,6 +97,12 @@ public final class SafeRestorePaths {
         return resolve(dest, relative, false);
     }
 
+    /*
+     * Cost: called twice per restored file (~2,000 times for a 1,000-file data directory). Only the components below
+     * the destination are looked at, one lstat each, top down; the destination's real path is asked for only when a
+     * symbolic link is met (toRealPath reads every component from "/" with readlink: ~13 failing readlink calls per
+     * path, ~26,000 per restore, when it ran for the destination and the deepest existing directory of every path).
+     */
     private static Path resolve(Path dest, String relative, boolean checkExistingLink) {
         Path root = dest.toAbsolutePath().normalize();
         Path p = root.resolve(relative).normalize();
@@ -102,24 +110,37 @@ public final class SafeRestorePaths {
             throw new RestoreFailedException("'" + relative + "' is outside the restore destination " + root);
         }
         try {
-            Path realRoot = Files.exists(root) ? root.toRealPath() : root;
-            Path existing = p.getParent();
-            while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-                existing = existing.getParent();
-            }
-            if (existing != null && existing.startsWith(root)) {
-                Path real = existing.toRealPath();
-                if (!real.startsWith(realRoot)) {
-                    throw new RestoreFailedException("'" + relative + "' leads outside the restore destination " + root
-                            + " through the symbolic link " + existing + " -> " + real);
+            Path realRoot = null;
+            Path dir = root;
+            Path below = root.relativize(p);
+            int last = below.getNameCount() - 1;
+            for (int i = 0; i <= last; i++) {
+                Path next = dir.resolve(below.getName(i));
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(next, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (FileSystemException gone) {
+                    break; // nothing exists below here (or a file is in the way: writing there fails by itself)
                 }
-            }
-            if (checkExistingLink && Files.isSymbolicLink(p)) {
-                Path real = p.toRealPath();
-                if (!real.startsWith(realRoot)) {
-                    throw new RestoreFailedException("'" + relative + "' is a symbolic link to " + real
-                            + ", outside the restore destination " + root);
+                if (a.isSymbolicLink()) {
+                    if (i == last && !checkExistingLink) {
+                        break; // a link to be re-created: it may point anywhere
+                    }
+                    if (realRoot == null) {
+                        realRoot = root.toRealPath(); // exists: a link was found in it
+                    }
+                    Path real = next.toRealPath();
+                    if (!real.startsWith(realRoot)) {
+                        throw i == last
+                                ? new RestoreFailedException("'" + relative + "' is a symbolic link to " + real
+                                        + ", outside the restore destination " + root)
+                                : new RestoreFailedException("'" + relative + "' leads outside the restore destination "
+                                        + root + " through the symbolic link " + next + " -> " + real);
+                    }
+                } else if (!a.isDirectory()) {
+                    break;
                 }
+                dir = next;
             }
         } catch (IOException e) {
             throw new RestoreFailedException("Could not check '" + relative + "' in " + root + ": " + e.getMessage(), e);

@@ -33,7 +33,8 @@ public record RestorePlan(BackupManifest backup, TimelineHistory history, List<W
     /** Plans a restore; throws naming the problem (missing WAL, target outside the window) before touching disk. */
     public static RestorePlan make(Repository repository, @Nullable String backupId, RecoveryTarget target,
                                    @Nullable String timeline, String sourceKind) {
-        List<BackupManifest> backups = repository.catalog().list().stream()
+        // every backup's facts, not its ~1,000 entries: only the chosen one is read in full (at the end)
+        List<BackupManifest> backups = repository.catalog().listWithoutFiles().stream()
                 .filter(b -> sourceKind.equals(b.sourceKind()) && b.type() != BackupType.LOGICAL
                         && b.properties().containsKey("stopLsn"))
                 .toList();
@@ -47,7 +48,7 @@ public record RestorePlan(BackupManifest backup, TimelineHistory history, List<W
         TimelineHistory history = TimelineHistory.load(repository, tl);
         List<BackupManifest> onPath = backups.stream()
                 .filter(b -> history.contains(timelineOf(b), Lsn.parse(b.properties().get("stopLsn")))).toList();
-        if (requested != null && !onPath.contains(requested)) {
+        if (requested != null && onPath.stream().noneMatch(b -> b.id().equals(requested.id()))) {
             throw new RestoreFailedException("Backup " + backupId + " (timeline " + timelineOf(requested)
                     + ") is not on the history of timeline " + tl + ": choose another backup or timeline");
         }
@@ -149,7 +150,8 @@ public record RestorePlan(BackupManifest backup, TimelineHistory history, List<W
             files.add(seg);
         }
         // segments beyond the end on the path: replay of latest/time/xid/name continues while they exist
-        return new RestorePlan(backup, history, files, window);
+        return new RestorePlan(requested != null ? requested : repository.catalog().get(backup.id()), history, files,
+                window);
     }
 
     private static BackupManifest choose(List<BackupManifest> onPath, RecoveryTarget target, String window) {

@@ -66,4 +66,33 @@ class SafeRestorePathsTest {
                     .hasMessageContaining("outside the restore destination");
         }
     }
+
+    @Test
+    void linksDeeperInTheDestinationAreCheckedAndLinksWithinItAreFollowed() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("x"), "x");
+        Path real = Files.createDirectories(dir.resolve("real-data"));
+        // the destination itself given through a link (a mount point's alias, say), with links inside it
+        Path dest = Files.createSymbolicLink(dir.resolve("data"), real);
+        Files.createDirectories(real.resolve("base/1"));
+        Files.createSymbolicLink(real.resolve("base/alias"), real.resolve("base/1"));
+        Files.createSymbolicLink(real.resolve("base/1/evil"), outside);
+        Files.createSymbolicLink(real.resolve("base/1/evil-file"), outside.resolve("x"));
+        Files.createSymbolicLink(real.resolve("base/1/dangling"), dir.resolve("nowhere"));
+        Files.createSymbolicLink(real.resolve("pg_wal"), outside);
+
+        assertThat(SafeRestorePaths.resolve(dest, "base/alias/1259")).isEqualTo(dest.resolve("base/alias/1259"));
+        assertThat(SafeRestorePaths.resolve(dest, "base/1/new/1259")).isEqualTo(dest.resolve("base/1/new/1259"));
+        for (String p : List.of("base/1/evil/x", "base/alias/evil/x", "base/1/evil/deeper/x", "base/1/evil-file",
+                "base/alias/evil-file", "pg_wal/000000010000000000000001")) {
+            assertThatThrownBy(() -> SafeRestorePaths.resolve(dest, p)).as(p).isInstanceOf(RestoreFailedException.class)
+                    .hasMessageContaining("outside the restore destination");
+        }
+        assertThatThrownBy(() -> SafeRestorePaths.resolve(dest, "base/1/dangling/x"))
+                .isInstanceOf(RestoreFailedException.class).hasMessageContaining("Could not check");
+        // a link the restore re-creates (pg_wal, a tablespace) may point anywhere: only where it is matters
+        assertThat(SafeRestorePaths.resolveLink(dest, "pg_wal")).isEqualTo(dest.resolve("pg_wal"));
+        assertThatThrownBy(() -> SafeRestorePaths.resolveLink(dest, "base/1/evil/link"))
+                .isInstanceOf(RestoreFailedException.class).hasMessageContaining("through the symbolic link");
+    }
 }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -53,6 +56,23 @@ public final class Json {
     /** Reads one document; a {@code null} document is refused like any other malformed one (never returns null). */
     public static <T> T read(InputStream in, Class<T> type) throws IOException {
         return nonNull(MAPPER.readValue(in, type), type);
+    }
+
+    /**
+     * Reads one document without one property of its top-level object, which is skipped token by token (nothing of it
+     * is built): the {@code files} of a manifest when only its other fields are wanted.
+     */
+    public static <T> T readWithout(InputStream in, Class<T> type, String property) throws IOException {
+        TokenFilter skip = new TokenFilter() {
+            @Override
+            public TokenFilter includeProperty(String name) {
+                return name.equals(property) ? null : TokenFilter.INCLUDE_ALL;
+            }
+        };
+        try (JsonParser p = new FilteringParserDelegate(MAPPER.createParser(in), skip,
+                TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+            return nonNull(MAPPER.readValue(p, type), type);
+        }
     }
 
     public static <T> T read(byte[] in, Class<T> type) throws IOException {
