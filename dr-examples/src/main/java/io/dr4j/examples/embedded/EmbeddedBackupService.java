@@ -158,7 +158,7 @@ public final class EmbeddedBackupService implements AutoCloseable {
         }
         WalArchiver a = WalArchiver.builder().jdbcUrl(settings.postgres().jdbcUrl()).user(settings.postgres().user())
                 .connectionProperties(props).repository(repository).spoolDir(settings.spoolDir())
-                .slotName(settings.slot()).partialInterval(Duration.ofSeconds(1)).build();
+                .slotName(settings.slot()).build(); // partial segment every 0.5 s (the default)
         a.start();
         archiver = a;
         Scheduler sch = Scheduler.builder().clock(clock).leaderLock(lock)
