@@ -108,11 +108,25 @@ final class ScratchRestoreDrill implements DrillEnvironment {
         String segment = WalPositions.segmentNameOf(timeline, lsn, segmentSize);
         WalInventory inventory = new WalInventory(repository, segmentSize);
         long deadline = t0 + waitArchive.toNanos();
+        Instant firstAfter = null;
         while (true) {
             WalInventory.WalRun run = inventory.continuousFrom(segment, timeline);
-            // a partial segment holds the incident only once it was stored after it (its length is the segment's)
-            boolean fresh = run.partial() == null || repository.wal().findPartial(run.partial())
-                    .flatMap(w -> repository.stat(w.key())).map(i -> i.lastModified().isAfter(incident)).orElse(false);
+            // The inventory counts a partial segment as reaching its segment's end, and its modification time after
+            // the incident is not enough either: an upload that took its bytes before the commit after the incident
+            // can end after the incident's time, and a recovery from it ends before the target. The archiver stores
+            // one partial at a time, so a partial stored after the first one that ended after the incident took its
+            // bytes after that: one more empty transaction makes it store one.
+            Instant stored = run.partial() == null ? null : repository.wal().findPartial(run.partial())
+                    .flatMap(w -> repository.stat(w.key())).map(i -> i.lastModified()).orElse(null);
+            boolean fresh = run.partial() == null
+                    || stored != null && firstAfter != null && stored.isAfter(firstAfter);
+            if (stored != null && firstAfter == null && stored.isAfter(incident)) {
+                firstAfter = stored;
+                try (Connection c = DriverManager.getConnection(source.jdbcUrl(), source.jdbcProperties());
+                     Statement st = c.createStatement()) {
+                    st.execute("SELECT txid_current()");
+                }
+            }
             if (run.reaches(lsn) && fresh) {
                 facts.put("WAL of the incident archived after", StepProgress.seconds(Duration.ofNanos(System.nanoTime() - t0)));
                 break;
