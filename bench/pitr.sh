@@ -112,17 +112,25 @@ trap 'stop "$BENCH_DIR/dr-pitr"; stop "$BENCH_DIR/pgbr-pitr"; bench_cluster_stop
 run_dr_pitr() {
   local dir=$BENCH_DIR/dr-pitr port; port=$(free_port); rm -rf "$dir"; mkdir "$dir"
   local t; t=$(timed bash -c '
-    env DR_REPOSITORY="$1" "$2" restore -q --to "$3" --target-time "$4" --start --port "$5" --parallel "$6" && "$7" "$5"' _ \
-    "$BENCH_DIR/dr-repo" "$DR" "$dir" "$TARGET" "$port" "$PARALLEL" wait_promoted_cmd)
+    env DR_REPOSITORY="$1" "$2" restore --json --to "$3" --target-time "$4" --start --port "$5" --parallel "$6" \
+      > "$8" && "$7" "$5"' _ \
+    "$BENCH_DIR/dr-repo" "$DR" "$dir" "$TARGET" "$port" "$PARALLEL" wait_promoted_cmd "$BENCH_DIR/dr-pitr.json")
+  # where dr's time went (the restore result's phases), one line per run
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("dr4j phases: " + ", ".join(f"{k} {v}" for k, v in r.get("phases", {}).items()))' \
+    "$BENCH_DIR/dr-pitr.json" >> "$BENCH_DIR/phases.txt" 2>/dev/null || true
   echo "$t $(rows "$port")"
   stop "$dir"
 }
 run_pgbr_pitr() {
   local dir=$BENCH_DIR/pgbr-pitr port; port=$(free_port); as_pg rm -rf "$dir"; as_pg mkdir -m 700 "$dir"
   local t; t=$(timed bash -c '
-    runuser -u postgres -- "${@:6}" --pg1-path="$1" --type=time --target="$2" --target-action=promote restore &&
+    t0=$(date +%s.%N)
+    runuser -u postgres -- "${@:7}" --pg1-path="$1" --type=time --target="$2" --target-action=promote restore &&
+    t1=$(date +%s.%N) &&
     runuser -u postgres -- "$3/pg_ctl" -D "$1" -l "$1/postgres.log" -o "-p $4 -c archive_mode=off" -w -t 600 start &&
-    "$5" "$4"' _ "$dir" "$TARGET_PGBR" "$PGBIN" "$port" wait_promoted_cmd "${PGBR[@]}")
+    "$5" "$4" &&
+    awk -v a="$t0" -v b="$t1" -v c="$(date +%s.%N)" "BEGIN { printf \"pgBackRest phases: restore %.2f s, start + recovery + promotion %.2f s\\n\", b - a, c - b }" >> "$6"' _ \
+    "$dir" "$TARGET_PGBR" "$PGBIN" "$port" wait_promoted_cmd "$BENCH_DIR/phases.txt" "${PGBR[@]}")
   echo "$t $(rows "$port")"
   stop "$dir"
 }
@@ -139,7 +147,7 @@ chmod 755 "$BENCH_DIR/wait_promoted_cmd"
 export PATH=$BENCH_DIR:$PATH
 
 # untimed warm-up: the dr restore command's class-data-sharing archive (as on any machine after dr's first use)
-run_dr_pitr >/dev/null
+run_dr_pitr >/dev/null; rm -f "$BENCH_DIR/phases.txt"  # the warm-up run's phases are not reported
 
 printf 'round\tcontender\tseconds\tcpu_seconds\trows\n' > "$RESULTS"
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -174,5 +182,6 @@ awk -F'\t' '
     if (differ) print "\n**The restores did not all stop at the same transaction.**"
   }' "$RESULTS" | tee "$BENCH_DIR/summary.md"
 echo
+echo "phases per run ($BENCH_DIR/phases.txt):"; sed "s/^/  /" "$BENCH_DIR/phases.txt" 2>/dev/null || true
 echo "raw results: $RESULTS; WAL written during the run: ~$WAL_MB MB in pg_wal"
 echo "machine: nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), $(pgbackrest version), scale $SCALE"
