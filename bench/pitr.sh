@@ -116,7 +116,11 @@ run_dr_pitr() {
       > "$8" && "$7" "$5"' _ \
     "$BENCH_DIR/dr-repo" "$DR" "$dir" "$TARGET" "$port" "$PARALLEL" wait_promoted_cmd "$BENCH_DIR/dr-pitr.json")
   # where dr's time went (the restore result's phases), one line per run
-  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("dr4j phases: " + ", ".join(f"{k} {v}" for k, v in r.get("phases", {}).items()))' \
+  python3 -c 'import json,re,sys; r=json.load(open(sys.argv[1]))
+def s(v):
+    m = re.fullmatch(r"PT(?:(\d+)M)?([\d.]+)S", str(v))
+    return f"{int(m.group(1) or 0) * 60 + float(m.group(2)):.2f} s" if m else str(v)
+print("dr4j phases: " + ", ".join(f"{k} {s(v)}" for k, v in r.get("phases", {}).items()))' \
     "$BENCH_DIR/dr-pitr.json" >> "$BENCH_DIR/phases.txt" 2>/dev/null || true
   echo "$t $(rows "$port")"
   stop "$dir"
