@@ -211,10 +211,7 @@ final class RestoreDownload {
         /** {@code p} is written and closed: fsync it. */
         void written(Path p) {
             dirs.add(p.getParent());
-            pending.add(threads.submit(() -> {
-                fsync(p, false);
-                return null;
-            }));
+            fsyncLater(p, null);
         }
 
         /**
@@ -223,15 +220,22 @@ final class RestoreDownload {
          */
         void flush(Path p, java.util.concurrent.atomic.AtomicBoolean flushing) {
             if (flushing.compareAndSet(false, true)) {
-                pending.add(threads.submit(() -> {
-                    try {
-                        fsync(p, false);
-                    } finally {
-                        flushing.set(false);
-                    }
-                    return null;
-                }));
+                fsyncLater(p, flushing);
             }
+        }
+
+        /** fsyncs {@code p} on the syncer's threads; clears {@code done} afterwards, when given. */
+        private void fsyncLater(Path p, java.util.concurrent.atomic.@org.jspecify.annotations.Nullable AtomicBoolean done) {
+            pending.add(threads.submit(() -> {
+                try {
+                    fsync(p, false);
+                } finally {
+                    if (done != null) {
+                        done.set(false);
+                    }
+                }
+                return null;
+            }));
         }
 
         /** Waits until every file handed over is durable, then fsyncs their directories. */

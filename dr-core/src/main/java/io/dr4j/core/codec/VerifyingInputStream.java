@@ -19,7 +19,8 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final String object;
     private final @Nullable String expectedSha256;
     private final long expectedSize;
-    private final MessageDigest sha256 = EncodingOutputStream.newSha256();
+    /** Exactly one of these hashes: the pipelined one for large objects, else this thread's digest. */
+    private final @Nullable MessageDigest sha256;
     private final @Nullable PipelinedDigest pipelined;
     private long size;
     private boolean verified;
@@ -34,6 +35,7 @@ public final class VerifyingInputStream extends FilterInputStream {
         this.expectedSize = expectedSize;
         this.pipelined = expectedSha256 != null && expectedSize >= PIPELINED_FROM
                 && Runtime.getRuntime().availableProcessors() > 1 ? new PipelinedDigest() : null;
+        this.sha256 = pipelined == null ? EncodingOutputStream.newSha256() : null;
     }
 
     @Override
@@ -64,7 +66,7 @@ public final class VerifyingInputStream extends FilterInputStream {
         if (pipelined != null) {
             pipelined.update(b, off, n);
         } else {
-            EncodingOutputStream.hash(sha256, b, off, n);
+            EncodingOutputStream.hash(java.util.Objects.requireNonNull(sha256), b, off, n);
         }
         size += n;
         if (expectedSize >= 0 && size > expectedSize) {
@@ -120,7 +122,7 @@ public final class VerifyingInputStream extends FilterInputStream {
                     + " bytes, got " + size + " (truncated or corrupt)");
         }
         if (expectedSha256 != null) {
-            String actual = HexFormat.of().formatHex(pipelined != null ? pipelined.digest() : sha256.digest());
+            String actual = HexFormat.of().formatHex(pipelined != null ? pipelined.digest() : java.util.Objects.requireNonNull(sha256).digest());
             if (!actual.equalsIgnoreCase(expectedSha256)) {
                 throw new IntegrityException(object, "Checksum mismatch in " + object + ": expected SHA-256 "
                         + expectedSha256 + ", actual " + actual);
