@@ -163,70 +163,52 @@ final class Restorer {
             return new Physical(b, null, p.name() + " PostgreSQL " + b.version());
         }).value();
         if (found.launcher() != null) {
-            return inLauncher(repo, m, spec, t0, new Tracking(found.launcher()), found.scratch());
+            Tracking launcher = new Tracking(found.launcher());
+            // the restore runs here, the server in the launcher's container
+            return restoreAndStart(repo, m, spec, t0, PostgresRestoreStrategy.builder().launcher(launcher),
+                    found.scratch(), " into " + found.scratch(), (data, port) -> launcher.stop());
         }
         PostgresBinaries bin = Objects.requireNonNull(found.bin());
-        String scratch = found.scratch();
+        return restoreAndStart(repo, m, spec, t0, PostgresRestoreStrategy.builder().binaries(bin), found.scratch(), "",
+                (data, port) -> stopServer(bin, data, port));
+    }
+
+    /** Stops the restored server (after the test, or after a failed restore). */
+    @FunctionalInterface
+    private interface ServerStop {
+        void stop(Path data, int port);
+    }
+
+    /**
+     * Restores {@code m} into a fresh directory and starts its server on a free port; the teardown stops the server,
+     * then removes the restored directory (and the server's socket directory).
+     */
+    private static RestoredPostgres restoreAndStart(Repository repo, BackupManifest m, RestoreSpec spec, long t0,
+                                                    PostgresRestoreStrategy.Builder strategy, String scratch,
+                                                    String into, ServerStop stop) {
         Path work = tempDir();
         Path data = work.resolve("data");
         int port = ScratchCluster.freePort();
         RestoreResult r;
         try {
-            r = PostgresRestoreStrategy.builder().binaries(bin).recoveryTimeout(Duration.ofMinutes(10)).build()
+            r = strategy.recoveryTimeout(Duration.ofMinutes(10)).build()
                     .restore(repo, RestoreRequest.to(data).withBackup(m.id()).withTarget(spec.target()).withStart(true)
                             .withOptions(Map.of("port", Integer.toString(port))));
         } catch (DrException e) {
-            stopServer(bin, data, port);
+            stop.stop(data, port);
             deleteTree(work);
             throw new RestoredDatabaseException("Restore of backup " + m.id() + " from " + repo.target().location()
-                    + " failed: " + e.getMessage(), e);
+                    + into + " failed: " + e.getMessage(), e);
         }
         @Nullable String socketDir = r.details().get("socketDir");
         AutoCloseable teardown = () -> {
             try {
-                stopServer(bin, data, port);
+                stop.stop(data, port);
             } finally {
                 deleteTree(work);
                 if (socketDir != null) {
                     deleteTree(Path.of(socketDir));
                 }
-            }
-        };
-        String database = spec.database() != null ? spec.database() : "postgres";
-        RestoredPostgres db = new RestoredPostgres(m.id(), m.type(), "127.0.0.1", port, database, spec.user(),
-                spec.password(), scratch, r.recoveredToLsn(), Duration.ofNanos(System.nanoTime() - t0), teardown);
-        checkConnects(db);
-        log.info("Backup {} recovered{} on 127.0.0.1:{} in {} ms ({})", m.id(),
-                r.recoveredToLsn() == null ? "" : " to " + r.recoveredToLsn(), port,
-                db.restoreDuration().toMillis(), scratch);
-        return db;
-    }
-
-    /**
-     * A physical restore whose server a launcher starts (a container): the restore runs here, the server there; the
-     * teardown stops the server, then removes the restored directory.
-     */
-    private static RestoredPostgres inLauncher(Repository repo, BackupManifest m, RestoreSpec spec, long t0,
-                                               Tracking launcher, String scratch) {
-        Path work = tempDir();
-        Path data = work.resolve("data");
-        int port = ScratchCluster.freePort();
-        RestoreResult r;
-        try {
-            r = PostgresRestoreStrategy.builder().launcher(launcher).recoveryTimeout(Duration.ofMinutes(10)).build()
-                    .restore(repo, RestoreRequest.to(data).withBackup(m.id()).withTarget(spec.target()).withStart(true)
-                            .withOptions(Map.of("port", Integer.toString(port))));
-        } catch (DrException e) {
-            launcher.stop();
-            deleteTree(work);
-            throw new RestoredDatabaseException("Restore of backup " + m.id() + " from " + repo.target().location()
-                    + " into " + scratch + " failed: " + e.getMessage(), e);
-        }
-        AutoCloseable teardown = () -> {
-            try {
-                launcher.stop();
-            } finally {
-                deleteTree(work);
             }
         };
         String database = spec.database() != null ? spec.database() : "postgres";
