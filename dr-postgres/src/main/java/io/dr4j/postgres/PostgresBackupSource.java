@@ -233,8 +233,7 @@ public final class PostgresBackupSource implements BackupSource {
 
     private static BackupFile storeText(BackupSession session, String name, String text) {
         StoredObject o = session.writeFile(name, new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-        return new BackupFile(name, BackupFile.Kind.FILE, o.size(), o.storedSize(), o.sha256(), o.key(), null,
-                Instant.now(), 0600, null, null);
+        return BackupFile.stored(name, o, Instant.now(), 0600, null);
     }
 
     /**

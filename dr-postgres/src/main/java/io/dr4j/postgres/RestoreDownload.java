@@ -40,7 +40,7 @@ import io.dr4j.postgres.backup.ProgressTracker;
 
 /**
  * The download phase of a restore: directories and links first, then files in parallel, each decompressed,
- * verified against its SHA-256 and written, and fsynced by a {@link Syncer} while the next ones are written (then
+ * verified (size and CRC-32C, or SHA-256: {@link RestoreRequest#CHECKSUM}) and written, and fsynced by a {@link Syncer} while the next ones are written (then
  * their directories); in delta mode files already matching are kept and files the backup does not have are
  * removed. {@code global/pg_control} comes last, once everything else is durable.
  */
@@ -133,7 +133,7 @@ final class RestoreDownload {
                         stats.skipped.incrementAndGet();
                         progress.addBytes(f.size());
                     } else {
-                        fetch(repository, f, p, progress, syncer, directories);
+                        fetch(repository, f, request.crc32cToCheck(f), p, progress, syncer, directories);
                         syncer.written(p);
                         stats.files.incrementAndGet();
                         stats.bytes.addAndGet(f.size());
@@ -165,7 +165,7 @@ final class RestoreDownload {
                 Path cp = local(control.path(), dest, tablespaces);
                 Path partial = cp.resolveSibling(cp.getFileName() + ".dr4j-partial");
                 try {
-                    fetch(repository, control, partial, progress, null, directories);
+                    fetch(repository, control, request.crc32cToCheck(control), partial, progress, null, directories);
                     fsync(partial, false);
                     Files.move(partial, cp, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -347,13 +347,16 @@ final class RestoreDownload {
         return HexFormat.of().formatHex(md.digest()).equals(f.sha256());
     }
 
-    private static void fetch(Repository repository, BackupFile f, Path p, ProgressTracker progress,
+    /** Downloads {@code f} into {@code p}, checked against {@code crc32c} when given, else against its SHA-256. */
+    private static void fetch(Repository repository, BackupFile f, @org.jspecify.annotations.Nullable String crc32c,
+                              Path p, ProgressTracker progress,
                               @org.jspecify.annotations.Nullable Syncer syncer, Set<Path> directories)
             throws IOException {
         if (!directories.contains(p.getParent())) {
             Files.createDirectories(p.getParent());
         }
-        try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), f.size());
+        try (InputStream in = repository.read(Objects.requireNonNull(f.objectKey(), f.path()), f.sha256(), crc32c,
+                f.size());
              FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                      StandardOpenOption.TRUNCATE_EXISTING)) {
             // no larger than the file plus one byte (its end is seen in the same read): most files are a few KiB

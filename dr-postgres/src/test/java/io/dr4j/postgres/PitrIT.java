@@ -256,4 +256,65 @@ class PitrIT {
             stopRestored(pg15(), second);
         }
     }
+
+    /**
+     * An object replaced by another valid one of the same size (a zstd frame with a correct frame checksum, the
+     * right length): only the restore's own check can see it. By default that is the file's CRC-32C, with option
+     * checksum=sha256 its SHA-256; either way the restore fails naming the object, and never starts a server.
+     */
+    @Test
+    @Order(9)
+    void anObjectSwappedForAnotherValidOneFailsTheRestoreNamingIt() throws Exception {
+        Path copy = tmp.resolve("repo-swapped");
+        try (var walk = java.nio.file.Files.walk(tmp.resolve("repo"))) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path to = copy.resolve(tmp.resolve("repo").relativize(p).toString());
+                if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(p, to);
+                }
+            }
+        }
+        Repository swapped = Repository.open(io.dr4j.core.storage.FileBackupTarget.of(copy),
+                io.dr4j.core.backup.RepositoryOptions.DEFAULT);
+        io.dr4j.core.backup.BackupManifest m = swapped.catalog().get(b1);
+        // two stored files of b1 of the same size and different content (relation files are 8 KiB multiples)
+        Map<Long, io.dr4j.core.backup.BackupFile> bySize = new java.util.HashMap<>();
+        io.dr4j.core.backup.BackupFile victim = null;
+        io.dr4j.core.backup.BackupFile other = null;
+        for (io.dr4j.core.backup.BackupFile f : m.files()) {
+            if (f.kind() != io.dr4j.core.backup.BackupFile.Kind.FILE || f.size() == 0 || f.fromBackup() != null
+                    || f.path().equals("global/pg_control")) {
+                continue;
+            }
+            io.dr4j.core.backup.BackupFile same = bySize.putIfAbsent(f.size(), f);
+            if (same != null && !same.sha256().equals(f.sha256())) {
+                victim = f;
+                other = same;
+                break;
+            }
+        }
+        assertThat(victim).as("two files of the same size in " + b1).isNotNull();
+        assertThat(victim.crc32c()).as("the backup recorded the file's CRC-32C").matches("[0-9a-f]{8}");
+        java.nio.file.Files.copy(copy.resolve(other.objectKey()), copy.resolve(victim.objectKey()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String key = victim.objectKey();
+        Path dest = tmp.resolve("swapped-restore");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> strategy.restore(swapped,
+                        RestoreRequest.to(dest).withBackup(b1).withTarget(RecoveryTarget.immediate()).withStart(true)))
+                .isInstanceOf(io.dr4j.core.codec.IntegrityException.class)
+                .hasMessageContaining(key).hasMessageContaining("expected CRC-32C " + victim.crc32c());
+        assertThat(dest.resolve("global/pg_control")).as("a failed restore leaves no pg_control").doesNotExist();
+        Path dest2 = tmp.resolve("swapped-restore-sha256"); // (the first left its relocated tablespace beside dest)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> strategy.restore(swapped,
+                        RestoreRequest.to(dest2).withBackup(b1).withTarget(RecoveryTarget.immediate())
+                                .withOptions(Map.of(RestoreRequest.CHECKSUM, "sha256"))))
+                .isInstanceOf(io.dr4j.core.codec.IntegrityException.class)
+                .hasMessageContaining(key).hasMessageContaining("expected SHA-256 " + victim.sha256());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RestoreRequest.to(dest)
+                        .withOptions(Map.of(RestoreRequest.CHECKSUM, "md5")))
+                .isInstanceOf(io.dr4j.core.ConfigurationException.class)
+                .hasMessageContaining("checksum").hasMessageContaining("md5").hasMessageContaining("sha256");
+    }
 }

@@ -295,9 +295,17 @@ public final class Repository implements AutoCloseable {
 
     /** Reads and decodes an object, verifying size and SHA-256 at the end of the stream. */
     public InputStream read(String key, @Nullable String sha256, long size) {
+        return read(key, sha256, null, size);
+    }
+
+    /**
+     * Reads and decodes an object, verifying at the end of the stream its size and its CRC-32C when one is given,
+     * else its SHA-256 (the restores' check; see {@link io.dr4j.core.codec.VerifyingInputStream}).
+     */
+    public InputStream read(String key, @Nullable String sha256, @Nullable String crc32c, long size) {
         InputStream raw = target.get(key);
         try {
-            return codec.verifyingDecoder(raw, key, sha256, size);
+            return codec.verifyingDecoder(raw, key, sha256, crc32c, size);
         } catch (IOException e) {
             closeQuietly(raw);
             throw new StorageException("Could not open " + key + " for reading: " + e.getMessage(), e);
@@ -327,9 +335,10 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Reads an object verified, falling back to the target's next {@linkplain BackupTarget#replicas() replica} when
-     * a copy is missing, unreadable or fails its size/SHA-256 check. {@code consumer} gets a fresh stream for each
-     * attempt and must start over with it (discard what it made of an earlier attempt); the stream is drained to
-     * its end after {@code consumer} returns, so the verdict always comes before this method returns.
+     * a copy is missing, unreadable or fails its size/checksum check (the CRC-32C when the object has one, else the
+     * SHA-256). {@code consumer} gets a fresh stream for each attempt and must start over with it (discard what it
+     * made of an earlier attempt); the stream is drained to its end after {@code consumer} returns, so the verdict
+     * always comes before this method returns.
      *
      * @throws io.dr4j.core.codec.IntegrityException when every replica's copy is corrupt (the last failure, the
      *                                               others suppressed)
@@ -345,7 +354,8 @@ public final class Repository implements AutoCloseable {
                 failure = chain(failure, e);
                 continue;
             }
-            try (InputStream in = codec.verifyingDecoder(raw, object.key(), object.sha256(), object.size())) {
+            try (InputStream in = codec.verifyingDecoder(raw, object.key(), object.sha256(), object.crc32c(),
+                    object.size())) {
                 T result = consumer.accept(in);
                 in.transferTo(OutputStream.nullOutputStream());
                 return result;
@@ -452,7 +462,7 @@ public final class Repository implements AutoCloseable {
         public StoredObject finish() throws IOException {
             encoder.close();
             var r = encoder.result();
-            return new StoredObject(key, r.sha256(), r.size(), r.storedSize());
+            return new StoredObject(key, r.sha256(), r.crc32c(), r.size(), r.storedSize());
         }
 
         public StoredObject commit() throws IOException {

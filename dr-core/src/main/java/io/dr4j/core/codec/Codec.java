@@ -129,7 +129,17 @@ public final class Codec {
      */
     public InputStream verifyingDecoder(InputStream source, String objectKey, @Nullable String expectedSha256,
                                         long expectedSize) throws IOException {
-        return new VerifyingInputStream(decoder(source, objectKey), objectKey, expectedSha256, expectedSize);
+        return verifyingDecoder(source, objectKey, expectedSha256, null, expectedSize);
+    }
+
+    /**
+     * Decodes and verifies as {@link #verifyingDecoder(InputStream, String, String, long)}, checking the CRC-32C
+     * instead of the SHA-256 when {@code expectedCrc32c} is not null (see {@link VerifyingInputStream}).
+     */
+    public InputStream verifyingDecoder(InputStream source, String objectKey, @Nullable String expectedSha256,
+                                        @Nullable String expectedCrc32c, long expectedSize) throws IOException {
+        return new VerifyingInputStream(decoder(source, objectKey), objectKey, expectedSha256, expectedCrc32c,
+                expectedSize);
     }
 
     static byte[] aad(String objectKey) {

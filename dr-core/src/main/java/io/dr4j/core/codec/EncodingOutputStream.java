@@ -7,13 +7,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The writing end of a {@link Codec}: hashes and counts the original bytes, then passes them to the compression and
+ * The writing end of a {@link Codec}: hashes (SHA-256 and CRC-32C) and counts the original bytes, then passes them to the compression and
  * encryption layers. {@link #close()} finishes the layers; {@link #result()} is available afterwards.
  */
 public final class EncodingOutputStream extends OutputStream {
     private final OutputStream pipeline;
     private final Codec.CountingOutputStream stored;
     private final MessageDigest sha256;
+    private final java.util.zip.CRC32C crc32c = new java.util.zip.CRC32C();
     private long size;
     private EncodedResult result;
 
@@ -41,6 +42,11 @@ public final class EncodingOutputStream extends OutputStream {
         md.update(b, off, len);
     }
 
+    /** A CRC-32C as the repository records it: 8 lower-case hex digits. */
+    public static String crc32cHex(java.util.zip.Checksum crc) {
+        return HexFormat.of().toHexDigits((int) crc.getValue());
+    }
+
     static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -60,6 +66,7 @@ public final class EncodingOutputStream extends OutputStream {
             throw new IOException("Encoder already closed");
         }
         hash(sha256, b, off, len);
+        crc32c.update(b, off, len);
         size += len;
         pipeline.write(b, off, len);
     }
@@ -73,7 +80,7 @@ public final class EncodingOutputStream extends OutputStream {
     public void close() throws IOException {
         if (result == null) {
             pipeline.close();
-            result = new EncodedResult(HexFormat.of().formatHex(sha256.digest()), size, stored.count());
+            result = new EncodedResult(HexFormat.of().formatHex(sha256.digest()), crc32cHex(crc32c), size, stored.count());
         }
     }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Large objects are hashed on a second thread ({@link PipelinedDigest}): the verdict must be the same as with the
+ * Restores check a CRC-32C when the manifest has one; otherwise large objects are hashed on a second thread ({@link PipelinedDigest}): the verdict must be the same as with the
  * hashing in the reading thread, and the hashing thread must not outlive the stream, whichever way it ends.
  */
 class VerifyingInputStreamTest {
@@ -93,6 +93,55 @@ class VerifyingInputStreamTest {
                 small.length)) {
             assertThat(hashingThreads()).isZero();
             assertThat(readInOddSlices(in)).isEqualTo(small);
+        }
+    }
+
+    @Test
+    void withACrc32cTheCrcIsCheckedInsteadOfTheSha256AndNoHashingThreadRuns() throws IOException {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data);
+        String expectedCrc = EncodingOutputStream.crc32cHex(crc);
+        assertThat(expectedCrc).matches("[0-9a-f]{8}");
+        // the SHA-256 given is wrong: only the CRC-32C counts, and the large object gets no hashing thread
+        String wrongSha = "00".repeat(32);
+        try (InputStream in = new VerifyingInputStream(new ByteArrayInputStream(data), "big", wrongSha, expectedCrc,
+                data.length)) {
+            assertThat(hashingThreads()).isZero();
+            assertThat(readInOddSlices(in)).isEqualTo(data);
+        }
+        byte[] tampered = data.clone();
+        tampered[12345] ^= 0x40;
+        assertThatThrownBy(() -> {
+            try (InputStream in = new VerifyingInputStream(new ByteArrayInputStream(tampered), "big", sha, expectedCrc,
+                    data.length)) {
+                readInOddSlices(in);
+            }
+        }).isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("Checksum mismatch in big: expected CRC-32C " + expectedCrc);
+        // the size is still checked in this mode
+        assertThatThrownBy(() -> {
+            try (InputStream in = new VerifyingInputStream(new ByteArrayInputStream(data, 0, data.length - 1), "big",
+                    sha, expectedCrc, data.length)) {
+                readInOddSlices(in);
+            }
+        }).isInstanceOf(IntegrityException.class).hasMessageContaining("wrong size");
+    }
+
+    @Test
+    void theEncoderRecordsTheCrc32cOfTheOriginalBytes() throws IOException {
+        Codec codec = Codec.of(CodecSpec.DEFAULT);
+        java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+        byte[] small = Arrays.copyOf(data, 1 << 20);
+        EncodingOutputStream enc = codec.encoder(stored, "x.zst");
+        enc.write(small, 0, 1000);
+        enc.write(small, 1000, small.length - 1000);
+        enc.close();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(small);
+        assertThat(enc.result().crc32c()).isEqualTo(String.format("%08x", crc.getValue()));
+        try (InputStream in = codec.verifyingDecoder(new ByteArrayInputStream(stored.toByteArray()), "x.zst", null,
+                enc.result().crc32c(), small.length)) {
+            assertThat(in.readAllBytes()).isEqualTo(small);
         }
     }
 

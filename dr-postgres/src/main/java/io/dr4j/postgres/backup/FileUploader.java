@@ -203,8 +203,8 @@ public final class FileUploader {
 
     private BackupFile reference(BackupFile p, Instant mtime) {
         String from = p.fromBackup() != null ? p.fromBackup() : idOf(p.objectKey());
-        return new BackupFile(p.path(), BackupFile.Kind.FILE, p.size(), p.storedSize(), p.sha256(), p.objectKey(),
-                from, mtime, p.mode(), null, p.attributes()).referencedFrom(from);
+        return new BackupFile(p.path(), BackupFile.Kind.FILE, p.size(), p.storedSize(), p.sha256(), p.crc32c(),
+                p.objectKey(), from, mtime, p.mode(), null, p.attributes()).referencedFrom(from);
     }
 
     private static String idOf(@Nullable String key) {
@@ -407,10 +407,10 @@ public final class FileUploader {
             pendingDeletes.add(o.key());
             referenced.incrementAndGet();
             BackupFile r = reference(p, mtime);
-            return new BackupFile(r.path(), r.kind(), r.size(), r.storedSize(), r.sha256(), r.objectKey(), r.fromBackup(),
-                    mtime, mode, null, null);
+            return new BackupFile(r.path(), r.kind(), r.size(), r.storedSize(), r.sha256(),
+                    r.crc32c() != null ? r.crc32c() : o.crc32c(), r.objectKey(),
+                    r.fromBackup(), mtime, mode, null, null);
         }
-        return new BackupFile(rel, BackupFile.Kind.FILE, o.size(), o.storedSize(), o.sha256(), o.key(), null, mtime,
-                mode, null, attrs);
+        return BackupFile.stored(rel, o, mtime, mode, attrs);
     }
 }

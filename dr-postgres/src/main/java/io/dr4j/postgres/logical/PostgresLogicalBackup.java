@@ -201,8 +201,7 @@ public final class PostgresLogicalBackup implements BackupSource {
     }
 
     private static BackupFile file(String path, StoredObject o) {
-        return new BackupFile(path, BackupFile.Kind.FILE, o.size(), o.storedSize(), o.sha256(), o.key(), null, null,
-                0600, null, null);
+        return BackupFile.stored(path, o, null, 0600, null);
     }
 
     private List<String> dumpCommand(ClientTools tools, String snapshot, List<String> formatArgs) {

@@ -106,7 +106,7 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
                 BackupFile g = find(m, PostgresLogicalBackup.GLOBALS);
                 if (g != null) {
                     globalsFile = work.resolve(GLOBALS_FILE);
-                    fetchVerified(repository, g, globalsFile);
+                    fetchVerified(repository, g, request, globalsFile);
                 }
             }
             Path sqlFile = work.resolve(SQL_FILE);
@@ -115,7 +115,7 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
                 case PLAIN -> {
                     BackupFile f = m.files().stream().filter(x -> x.path().endsWith(".sql")).findFirst().orElseThrow(
                             () -> new RestoreFailedException("Backup " + m.id() + " holds no SQL dump"));
-                    fetchVerified(repository, f, sqlFile);
+                    fetchVerified(repository, f, request, sqlFile);
                     bytes = f.size();
                 }
                 case CUSTOM, DIRECTORY -> {
@@ -126,7 +126,7 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
                             if (!out.startsWith(dumpDir)) {
                                 throw new RestoreFailedException("Manifest entry " + f.path() + " points outside the dump");
                             }
-                            fetchVerified(repository, f, out);
+                            fetchVerified(repository, f, request, out);
                             bytes += f.size();
                         }
                     }
@@ -175,12 +175,13 @@ public final class PostgresLogicalRestore implements RestoreStrategy {
     private static final String GLOBALS_FILE = "globals.sql";
 
     /**
-     * Copies one object of the backup to {@code out}, verified (size and SHA-256); a copy that is missing or corrupt
-     * on one mirror is read from the next ({@link Repository#readVerified}).
+     * Copies one object of the backup to {@code out}, verified (size and CRC-32C, or SHA-256:
+     * {@link RestoreRequest#CHECKSUM}); a copy that is missing or corrupt on one mirror is read from the next
+     * ({@link Repository#readVerified}).
      */
-    private static void fetchVerified(Repository repository, BackupFile f, Path out) {
+    private static void fetchVerified(Repository repository, BackupFile f, RestoreRequest request, Path out) {
         String key = java.util.Objects.requireNonNull(f.objectKey(), f.path());
-        repository.readVerified(new io.dr4j.core.backup.StoredObject(key, f.sha256(),
+        repository.readVerified(new io.dr4j.core.backup.StoredObject(key, f.sha256(), request.crc32cToCheck(f),
                 f.size(), f.storedSize()), in -> {
             Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
             return null;
