@@ -138,8 +138,10 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             Files.createDirectories(dest);
             Files.setPosixFilePermissions(dest, EnumSet.of(PosixFilePermission.OWNER_READ,
                     PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            Processes.PathGiver give = Processes.giverTo(owner);
+            give.give(dest);
             RestoreSpace.markIncomplete(dest, backup.id(), request.delta());
-            stats = RestoreDownload.download(repository, backup, dest, tablespaces, request, progress);
+            stats = RestoreDownload.download(repository, backup, dest, tablespaces, request, progress, give);
         } catch (IOException | RuntimeException e) {
             throw RestoreSpace.explain(e, backup, dest);
         }
@@ -151,7 +153,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         int port = request.options().containsKey("port") ? Integer.parseInt(request.options().get("port"))
                 : ScratchCluster.freePort();
         details.put("port", Integer.toString(port));
-        Path spool = dest.resolve(SPOOL);
+        Path spool = spoolDir(dest, request.start() && launcher == null);
         long segSize = Long.parseLong(backup.properties().getOrDefault("walSegmentSize", "16777216"));
         WalSpoolFiller.Request spoolRequest = new WalSpoolFiller.Request(repository, plan.wal(), spool,
                 request.start() ? lookAhead : 0, plan.history().target(), backup.properties().get("startWal"), segSize,
@@ -202,6 +204,9 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             }
         } finally {
             fill.close();
+            if (!spool.startsWith(dest)) {
+                deleteTree(spool); // beside the data directory: never left there, whatever happened
+            }
         }
         if (request.start()) {
             deleteTree(spool);
@@ -256,7 +261,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         p.setProperty("user", "postgres");
         p.setProperty("connectTimeout", "5");
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        // one connection, asked every 50 ms (it survives the promotion; a new one only after an error): recovery to a
+        // one connection, asked every 20 ms (it survives the promotion; a new one only after an error): recovery to a
         // target often ends within a second of the start, and the end is what a PITR waits for
         Connection c = null;
         while (true) {
@@ -299,7 +304,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                         + "; the server still runs on port " + port + " (" + server.description() + "). Server log:\n"
                         + server.logTail());
             }
-            PostgresBackupSource.sleep(50);
+            PostgresBackupSource.sleep(20);
         }
     }
 
@@ -351,6 +356,26 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             }
         }
         return out;
+    }
+
+    /**
+     * Where {@code restore_command} finds the WAL: {@link #SPOOL} in the data directory, except for a server this JVM
+     * starts itself ({@code beside}), whose spool is a new directory beside the data directory
+     * ({@code <name>.dr4j-wal-spool-<random>}, same file system, removed at the end). PostgreSQL's start fsyncs every
+     * file of its data directory (a restored one starts with crash recovery), the prefetched segments included:
+     * measured, 0.33 s of a PITR's 0.9 s recovery with 14 segments prefetched, 0.07 s without them. Where no
+     * directory can be made beside it, the spool stays inside and the prefetch waits for the server's first request
+     * ({@link PrefetcherSpoolFiller}).
+     */
+    private static Path spoolDir(Path dest, boolean beside) {
+        if (beside && dest.getParent() != null) {
+            try {
+                return Files.createTempDirectory(dest.getParent(), dest.getFileName() + ".dr4j-wal-spool-");
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                log.debug("No WAL spool beside {} ({}): using {}", dest, e.toString(), SPOOL);
+            }
+        }
+        return dest.resolve(SPOOL);
     }
 
     private static void deleteTree(Path p) {

@@ -71,8 +71,13 @@ final class RestoreDownload {
         return io.dr4j.postgres.reliability.SafeRestorePaths.resolve(dest, rel);
     }
 
+    /**
+     * @param give gives each directory, link and file to the server's user as it is made, before it is fsynced (when
+     *             root; see {@link io.dr4j.postgres.internal.Processes#giverTo})
+     */
     static Stats download(Repository repository, BackupManifest backup, Path dest, Map<String, Path> tablespaces,
-                           RestoreRequest request, ProgressTracker progress) throws IOException {
+                           RestoreRequest request, ProgressTracker progress,
+                           io.dr4j.postgres.internal.Processes.PathGiver give) throws IOException {
         Stats stats = new Stats();
         List<BackupFile> files = new ArrayList<>(backup.files());
         Set<Path> wanted = new HashSet<>();
@@ -89,6 +94,7 @@ final class RestoreDownload {
             if (f.kind() == BackupFile.Kind.DIRECTORY) {
                 Files.createDirectories(p);
                 setMode(p, f.mode() > 0 ? f.mode() : 0700);
+                give.give(p);
             } else if (f.kind() == BackupFile.Kind.LINK) {
                 String oid = f.path().startsWith("pg_tblspc/") ? f.path().substring("pg_tblspc/".length()) : null;
                 Path target = oid != null && tablespaces.containsKey(oid) ? tablespaces.get(oid)
@@ -98,6 +104,7 @@ final class RestoreDownload {
                     Files.delete(p);
                 }
                 Files.createSymbolicLink(p, target);
+                give.give(p);
             }
         }
         if (request.delta()) {
@@ -128,12 +135,14 @@ final class RestoreDownload {
                     Path p = local(f.path(), dest, tablespaces);
                     if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
                         writeTablespaceMap(p, tablespaces);
+                        give.give(p);
                         syncer.written(p);
                     } else if (request.delta() && sameContent(p, f)) {
                         stats.skipped.incrementAndGet();
                         progress.addBytes(f.size());
                     } else {
                         fetch(repository, f, request.crc32cToCheck(f), p, progress, syncer, directories);
+                        give.give(p);
                         syncer.written(p);
                         stats.files.incrementAndGet();
                         stats.bytes.addAndGet(f.size());
@@ -166,6 +175,7 @@ final class RestoreDownload {
                 Path partial = cp.resolveSibling(cp.getFileName() + ".dr4j-partial");
                 try {
                     fetch(repository, control, request.crc32cToCheck(control), partial, progress, null, directories);
+                    give.give(partial);
                     fsync(partial, false);
                     Files.move(partial, cp, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                             java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -172,6 +172,14 @@ class PitrIT {
                         .replaceAll("\\+00$", "+00:00")).toInstant())), dump1);
         assertThat(r.backupId()).isEqualTo(b1);
         assertThat(r.recoveredToTime()).isNotNull();
+        // the prefetch spool of a server started here is beside the data directory (PostgreSQL's start fsyncs what is
+        // inside), and removed once recovery has ended
+        try (var beside = java.nio.file.Files.list(tmp)) {
+            assertThat(beside.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("dr4j-wal-spool"));
+        }
+        assertThat(tmp.resolve("time/pg_wal/dr4j-spool")).doesNotExist();
+        assertThat(java.nio.file.Files.readString(tmp.resolve("time/postgresql.auto.conf")))
+                .contains("restore_command = '''" + tmp.resolve("time.dr4j-wal-spool-")); // the script was there
     }
 
     @Test

@@ -90,46 +90,95 @@ public final class Processes {
 
     /** Gives a directory tree to the postgres user when running as root (no-op otherwise). */
     public static void chownToPostgres(Path dir) {
-        if (!isRoot()) {
-            return;
-        }
-        try {
-            UserPrincipalLookupService lookup = dir.getFileSystem().getUserPrincipalLookupService();
-            var user = lookup.lookupPrincipalByName(POSTGRES_USER);
-            var group = lookup.lookupPrincipalByGroupName(POSTGRES_GROUP);
-            giveTree(dir, p -> {
-                PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class,
-                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                v.setOwner(user);
-                v.setGroup(group);
-            });
-        } catch (IOException e) {
-            throw new ProcessFailedException("Could not give " + dir + " to the OS user '" + POSTGRES_USER
-                    + "' (PostgreSQL refuses to run as root). Create that user or run dr4j as a non-root user", e);
-        }
+        chownTo(dir, null);
     }
 
     /**
      * Gives a directory tree to {@code owner} when running as root (no-op otherwise); a null owner means the postgres
-     * OS user ({@link #chownToPostgres(Path)}).
+     * OS user. Paths that already belong to the owner are left alone (see {@link #giverTo}).
      */
     public static void chownTo(Path dir, io.dr4j.postgres.cluster.@Nullable FileOwner owner) {
-        if (owner == null) {
-            chownToPostgres(dir);
-            return;
-        }
-        if (!isRoot()) {
+        PathGiver give = giverTo(owner);
+        if (give == PathGiver.NONE) {
             return;
         }
         try {
-            giveTree(dir, p -> {
-                Files.setAttribute(p, "unix:uid", owner.uid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                Files.setAttribute(p, "unix:gid", owner.gid(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            });
+            giveTree(dir, give::give);
         } catch (IOException | UnsupportedOperationException e) {
-            throw new ProcessFailedException("Could not give " + dir + " to uid:gid " + owner + " (the user the "
-                    + "PostgreSQL server reading it runs as): " + e.getMessage(), e);
+            throw chownFailed(dir, owner, e);
         }
+    }
+
+    /** Gives one path (a link itself, not its target) to an owner; see {@link #giverTo}. */
+    @FunctionalInterface
+    public interface PathGiver {
+        /** Gives nothing: not root. */
+        PathGiver NONE = p -> { };
+
+        void give(Path p) throws IOException;
+
+        /** {@link #give}, failures as the exception {@link #chownTo} throws. */
+        default void giveOrFail(Path p, io.dr4j.postgres.cluster.@Nullable FileOwner owner) {
+            try {
+                give(p);
+            } catch (IOException | UnsupportedOperationException e) {
+                throw chownFailed(p, owner, e);
+            }
+        }
+    }
+
+    /**
+     * What gives paths to {@code owner} (null: the postgres OS user) when this JVM is root, the user looked up once;
+     * {@link PathGiver#NONE} otherwise. A path that already belongs to the owner is not touched: a chown, even to the
+     * same owner, changes the inode (its ctime), and PostgreSQL's first start after a restore fsyncs every file of
+     * its data directory, writing every such inode out one fsync at a time (measured: 0.28 s for the ~1,000 files of
+     * a 0.8 GB restore given to postgres after they had been fsynced; 0.07 s when they were given before).
+     */
+    public static PathGiver giverTo(io.dr4j.postgres.cluster.@Nullable FileOwner owner) {
+        if (!isRoot()) {
+            return PathGiver.NONE;
+        }
+        java.nio.file.LinkOption nofollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        if (owner != null) {
+            return p -> {
+                if (!((Integer) owner.uid()).equals(Files.getAttribute(p, "unix:uid", nofollow))) {
+                    Files.setAttribute(p, "unix:uid", owner.uid(), nofollow);
+                }
+                if (!((Integer) owner.gid()).equals(Files.getAttribute(p, "unix:gid", nofollow))) {
+                    Files.setAttribute(p, "unix:gid", owner.gid(), nofollow);
+                }
+            };
+        }
+        java.nio.file.attribute.UserPrincipal user;
+        java.nio.file.attribute.GroupPrincipal group;
+        try {
+            UserPrincipalLookupService lookup = java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService();
+            user = lookup.lookupPrincipalByName(POSTGRES_USER);
+            group = lookup.lookupPrincipalByGroupName(POSTGRES_GROUP);
+        } catch (IOException e) {
+            throw chownFailed(null, null, e);
+        }
+        return p -> {
+            PosixFileAttributeView v = Files.getFileAttributeView(p, PosixFileAttributeView.class, nofollow);
+            java.nio.file.attribute.PosixFileAttributes a = v.readAttributes();
+            if (!a.owner().equals(user)) {
+                v.setOwner(user);
+            }
+            if (!a.group().equals(group)) {
+                v.setGroup(group);
+            }
+        };
+    }
+
+    private static DrException chownFailed(@Nullable Path p, io.dr4j.postgres.cluster.@Nullable FileOwner owner,
+                                           Exception e) {
+        if (owner == null) {
+            return new ProcessFailedException("Could not give " + (p == null ? "files" : p) + " to the OS user '"
+                    + POSTGRES_USER + "' (PostgreSQL refuses to run as root). Create that user or run dr4j as a "
+                    + "non-root user", e);
+        }
+        return new ProcessFailedException("Could not give " + p + " to uid:gid " + owner + " (the user the "
+                + "PostgreSQL server reading it runs as): " + e.getMessage(), e);
     }
 
     private interface PathAction {

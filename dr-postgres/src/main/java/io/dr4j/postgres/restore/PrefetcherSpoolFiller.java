@@ -20,10 +20,14 @@ public final class PrefetcherSpoolFiller implements WalSpoolFiller {
 
     @Override
     public Handle start(Request r) {
-        WalPrefetcher p = WalPrefetcher.builder(r.repository(), r.spoolDir()).timeline(r.timeline())
+        WalPrefetcher.Builder b = WalPrefetcher.builder(r.repository(), r.spoolDir()).timeline(r.timeline())
                 .startSegment(r.startSegment()).parallelism(parallelism)
                 .depth(r.lookAhead() > 0 ? r.lookAhead() : 2 * parallelism).segmentSize(r.segmentSize())
-                .maxWait(Duration.ofMinutes(10)).owner(r.owner()).build().start();
+                .maxWait(Duration.ofMinutes(10)).owner(r.owner());
+        if (insideDataDirectory(r.spoolDir())) {
+            b.untilFirstRequest(); // the server's start fsyncs what is in its data directory: see there
+        }
+        WalPrefetcher p = b.build().start();
         return new Handle() {
             @Override
             public String restoreCommand() {
@@ -46,5 +50,16 @@ public final class PrefetcherSpoolFiller implements WalSpoolFiller {
                 p.close();
             }
         };
+    }
+
+    /** Whether {@code spool} is inside a PostgreSQL data directory (one of its parents has PG_VERSION and global/). */
+    static boolean insideDataDirectory(java.nio.file.Path spool) {
+        for (java.nio.file.Path p = spool.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.isRegularFile(p.resolve("PG_VERSION"))
+                    && java.nio.file.Files.isDirectory(p.resolve("global"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

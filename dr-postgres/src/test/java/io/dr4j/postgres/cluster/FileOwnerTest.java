@@ -39,6 +39,30 @@ class FileOwnerTest {
                 .isEqualTo(0);
     }
 
+    /**
+     * A path that already belongs to the owner is not chowned again: a chown to the same owner still changes the inode
+     * (its ctime), which the restored server's first start would then write out, one fsync per file.
+     */
+    @Test
+    void pathsAlreadyOwnedAreLeftUntouched() throws Exception {
+        assumeThat(Processes.isRoot()).as("chown needs root (the CI runs as root)").isTrue();
+        Path data = Files.createDirectories(dir.resolve("data/base"));
+        Path file = Files.writeString(data.resolve("1259"), "page");
+        for (FileOwner owner : new FileOwner[] {new FileOwner(999, 998), null}) {
+            Processes.chownTo(dir.resolve("data"), owner);
+            Object ctime = Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+            Object dirCtime = Files.getAttribute(data, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+            Thread.sleep(20);
+            Processes.chownTo(dir.resolve("data"), owner);
+            Processes.giverTo(owner).give(file);
+            assertThat(Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS)).as("file, owner " + owner)
+                    .isEqualTo(ctime);
+            assertThat(Files.getAttribute(data, "unix:ctime", LinkOption.NOFOLLOW_LINKS)).as("dir, owner " + owner)
+                    .isEqualTo(dirCtime);
+        }
+        assertThat(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName()).isEqualTo(Processes.POSTGRES_USER);
+    }
+
     @Test
     void dockerUserFormAndValidation() throws Exception {
         assertThat(new FileOwner(999, 999)).hasToString("999:999");
