@@ -139,13 +139,23 @@ public final class Processes {
             return PathGiver.NONE;
         }
         java.nio.file.LinkOption nofollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        if (owner == null) {
+            // the numeric ids from /etc/passwd when it has the user: one lstat per path to compare, where
+            // PosixFileAttributes.owner() looks each file's uid and gid up by name (2 NSS lookups per file)
+            String[] entry = passwdEntry(POSTGRES_USER);
+            if (entry != null && entry[2].matches("\\d+") && entry[3].matches("\\d+")) {
+                owner = new io.dr4j.postgres.cluster.FileOwner(Integer.parseInt(entry[2]), Integer.parseInt(entry[3]));
+            }
+        }
         if (owner != null) {
+            io.dr4j.postgres.cluster.FileOwner o = owner;
             return p -> {
-                if (!((Integer) owner.uid()).equals(Files.getAttribute(p, "unix:uid", nofollow))) {
-                    Files.setAttribute(p, "unix:uid", owner.uid(), nofollow);
+                Map<String, Object> a = Files.readAttributes(p, "unix:uid,gid", nofollow);
+                if (!Integer.valueOf(o.uid()).equals(a.get("uid"))) {
+                    Files.setAttribute(p, "unix:uid", o.uid(), nofollow);
                 }
-                if (!((Integer) owner.gid()).equals(Files.getAttribute(p, "unix:gid", nofollow))) {
-                    Files.setAttribute(p, "unix:gid", owner.gid(), nofollow);
+                if (!Integer.valueOf(o.gid()).equals(a.get("gid"))) {
+                    Files.setAttribute(p, "unix:gid", o.gid(), nofollow);
                 }
             };
         }
