@@ -6,6 +6,9 @@
 # the target, the server has promoted and accepts connections:
 #   dr4j:       dr restore --to DIR --target-time T --start   (dr starts the server and returns once recovery ended)
 #   pgBackRest: pgbackrest restore --type=time --target=T --target-action=promote; pg_ctl start; wait for promotion
+#   dr4j embedded: the same restore as a library call in a JVM that has made it before (bench/java/EmbeddedRestore.java
+#               with a target time: the last of EMBEDDED_CALLS calls, default 3, in one process; its rows counted
+#               and its server stopped outside the timing)
 # then one query on each restored server (pgbench_history's row count: both must stop at the same transaction).
 #
 # Usage (as root, from the repository root):  bench/pitr.sh [SCALE] [ROUNDS] [DURATION] [RATE]
@@ -138,6 +141,15 @@ run_pgbr_pitr() {
   echo "$t $(rows "$port")"
   stop "$dir"
 }
+run_dr_embedded_pitr() {
+  as_pg mkdir -p "$BENCH_DIR/dr-embedded"
+  java -Ddr.log.level=WARN -cp "$BENCH_DIR/classes:$JAR:$REPO_ROOT/dr-cli/target/lib/*" EmbeddedRestore \
+    "$BENCH_DIR/dr-repo" "$BENCH_DIR/dr-embedded" "$EMBEDDED_CALLS" "$PARALLEL" "$TARGET" 2>/dev/null \
+    || { echo "embedded PITR failed" >&2; kill $$; exit 1; }
+}
+EMBEDDED_CALLS=${EMBEDDED_CALLS:-3}
+mkdir -p "$BENCH_DIR/classes"
+javac -nowarn -d "$BENCH_DIR/classes" -cp "$JAR:$REPO_ROOT/dr-cli/target/lib/*" "$REPO_ROOT/bench/java/EmbeddedRestore.java"
 # wait_promoted as a command the timed shells can call
 cat > "$BENCH_DIR/wait_promoted_cmd" <<EOF
 #!/usr/bin/env bash
@@ -155,7 +167,11 @@ run_dr_pitr >/dev/null; rm -f "$BENCH_DIR/phases.txt"  # the warm-up run's phase
 
 printf 'round\tcontender\tseconds\tcpu_seconds\trows\n' > "$RESULTS"
 for ((r = 1; r <= ROUNDS; r++)); do
-  if ((r % 2)); then order=(dr_pitr pgbr_pitr); else order=(pgbr_pitr dr_pitr); fi
+  case $((r % 3)) in  # the order rotates every round
+    1) order=(dr_pitr pgbr_pitr dr_embedded_pitr) ;;
+    2) order=(pgbr_pitr dr_embedded_pitr dr_pitr) ;;
+    0) order=(dr_embedded_pitr dr_pitr pgbr_pitr) ;;
+  esac
   for c in "${order[@]}"; do
     read -r wall cpu rows <<< "$("run_$c")"
     printf '%s\t%s\t%s\t%s\t%s\n' "$r" "$c" "$wall" "$cpu" "$rows" >> "$RESULTS"
@@ -177,10 +193,11 @@ awk -F'\t' '
   END {
     name["dr_pitr"] = "PITR: dr4j restore --target-time --start"
     name["pgbr_pitr"] = "PITR: pgBackRest restore --type=time + pg_ctl start"
+    name["dr_embedded_pitr"] = "PITR: dr4j library call in a running JVM (embedded; the last of '"$EMBEDDED_CALLS"' calls in one process, its CPU)"
     print "| run | median s (range) | median client CPU s | time ratio dr4j ÷ this (>1: dr4j slower) | pgbench_history rows after recovery |"
     print "|---|---:|---:|---:|---|"
-    split("dr_pitr pgbr_pitr", order, " ")
-    for (i = 1; i <= 2; i++) { k = order[i]
+    split("dr_pitr dr_embedded_pitr pgbr_pitr", order, " ")
+    for (i = 1; i <= 3; i++) { k = order[i]
       printf "| %s | %.2f (%s) | %.2f | %.2f | %s |\n", name[k], median(t[k]), range(t[k]), median(u[k]),
         median(t["dr_pitr"]) / median(t[k]), rows[k] }
     if (differ) print "\n**The restores did not all stop at the same transaction.**"
