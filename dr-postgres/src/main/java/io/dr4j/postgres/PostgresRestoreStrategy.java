@@ -159,36 +159,36 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                 request.start() ? lookAhead : 0, plan.history().target(), backup.properties().get("startWal"), segSize,
                 owner);
         long w0 = System.nanoTime();
-        WalSpoolFiller.Handle fill;
-        try {
-            Files.createDirectories(dest.resolve("pg_wal/archive_status"));
-            Processes.chownTo(dest.resolve("pg_wal"), owner);
-            fill = (request.start() ? filler : offlineFiller).start(spoolRequest);
-            String restoreCommand = fill.restoreCommand();
-            Map<String, String> extra = new LinkedHashMap<>();
-            request.options().forEach((k, v) -> {
-                if (k.startsWith("setting.")) {
-                    extra.put(k.substring("setting.".length()), v);
-                }
-            });
-            Map<String, String> settings = RecoveryConfig.settings(request.target(), plan.history().target(),
-                    restoreCommand, port, major, request.options().getOrDefault("recovery-target-action", "promote"),
-                    extra);
-            RecoveryConfig.write(dest, settings, "dr4j restore of backup " + backup.id() + " at " + Instant.now()
-                    + ": recovery settings; archiving and replication of the source switched off");
-            RestoreSpace.markComplete(dest);
-            Processes.chownTo(dest, owner);
-            for (Path t : tablespaces.values()) {
-                Processes.chownTo(t, owner);
-            }
-        } catch (IOException e) {
-            throw RestoreSpace.explain(new IOException("Could not write the recovery settings into " + dest + ": "
-                    + e.getMessage(), e), backup, dest);
-        }
+        WalSpoolFiller.Handle fill = null;
         String lsn = null;
         Instant time = null;
         String timeline = null;
-        try {
+        try { // the filler's threads and a spool beside the data directory never outlive this call
+            try {
+                Files.createDirectories(dest.resolve("pg_wal/archive_status"));
+                Processes.chownTo(dest.resolve("pg_wal"), owner);
+                fill = (request.start() ? filler : offlineFiller).start(spoolRequest);
+                String restoreCommand = fill.restoreCommand();
+                Map<String, String> extra = new LinkedHashMap<>();
+                request.options().forEach((k, v) -> {
+                    if (k.startsWith("setting.")) {
+                        extra.put(k.substring("setting.".length()), v);
+                    }
+                });
+                Map<String, String> settings = RecoveryConfig.settings(request.target(), plan.history().target(),
+                        restoreCommand, port, major,
+                        request.options().getOrDefault("recovery-target-action", "promote"), extra);
+                RecoveryConfig.write(dest, settings, "dr4j restore of backup " + backup.id() + " at " + Instant.now()
+                        + ": recovery settings; archiving and replication of the source switched off");
+                RestoreSpace.markComplete(dest);
+                Processes.chownTo(dest, owner);
+                for (Path t : tablespaces.values()) {
+                    Processes.chownTo(t, owner);
+                }
+            } catch (IOException e) {
+                throw RestoreSpace.explain(new IOException("Could not write the recovery settings into " + dest + ": "
+                        + e.getMessage(), e), backup, dest);
+            }
             if (!request.start()) {
                 fill.awaitComplete(Duration.ofHours(24));
                 phases.put("wal-prefetch", Duration.ofNanos(System.nanoTime() - w0));
@@ -203,12 +203,14 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
                 timeline = r.timeline;
             }
         } finally {
-            fill.close();
+            if (fill != null) {
+                fill.close();
+            }
             if (!spool.startsWith(dest)) {
                 deleteTree(spool); // beside the data directory: never left there, whatever happened
             }
         }
-        if (request.start()) {
+        if (request.start() && spool.startsWith(dest)) {
             deleteTree(spool);
         }
         progress.finish();
@@ -362,10 +364,10 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
      * Where {@code restore_command} finds the WAL: {@link #SPOOL} in the data directory, except for a server this JVM
      * starts itself ({@code beside}), whose spool is a new directory beside the data directory
      * ({@code <name>.dr4j-wal-spool-<random>}, same file system, removed at the end). PostgreSQL's start fsyncs every
-     * file of its data directory (a restored one starts with crash recovery), the prefetched segments included:
-     * measured, 0.33 s of a PITR's 0.9 s recovery with 14 segments prefetched, 0.07 s without them. Where no
-     * directory can be made beside it, the spool stays inside and the prefetch waits for the server's first request
-     * ({@link PrefetcherSpoolFiller}).
+     * file of its data directory (a restored one starts with crash recovery), the prefetched segments included (one
+     * of three causes of the 0.33 s that start took, against pgBackRest's 0.07 s: docs/benchmarks.md, session 5).
+     * Where no directory can be made beside it, the spool stays inside and the prefetch waits for the server's first
+     * request ({@link PrefetcherSpoolFiller}).
      */
     private static Path spoolDir(Path dest, boolean beside) {
         if (beside && dest.getParent() != null) {

@@ -40,8 +40,8 @@ import io.dr4j.postgres.backup.ProgressTracker;
 
 /**
  * The download phase of a restore: directories and links first, then files in parallel, each decompressed,
- * verified (size and CRC-32C, or SHA-256: {@link RestoreRequest#CHECKSUM}) and written, and fsynced by a {@link Syncer} while the next ones are written (then
- * their directories); in delta mode files already matching are kept and files the backup does not have are
+ * verified (size and CRC-32C, or SHA-256: {@link RestoreRequest#CHECKSUM}) and written, given to the server's user,
+ * and fsynced by a {@link Syncer} while the next ones are written (then their directories); in delta mode files already matching are kept and files the backup does not have are
  * removed. {@code global/pg_control} comes last, once everything else is durable.
  */
 final class RestoreDownload {

@@ -7,8 +7,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The writing end of a {@link Codec}: hashes (SHA-256 and CRC-32C) and counts the original bytes, then passes them to the compression and
- * encryption layers. {@link #close()} finishes the layers; {@link #result()} is available afterwards.
+ * The writing end of a {@link Codec}: hashes (SHA-256 and CRC-32C) and counts the original bytes, then passes them
+ * to the compression and encryption layers. {@link #close()} finishes the layers; {@link #result()} is available afterwards.
  */
 public final class EncodingOutputStream extends OutputStream {
     private final OutputStream pipeline;
@@ -80,7 +80,8 @@ public final class EncodingOutputStream extends OutputStream {
     public void close() throws IOException {
         if (result == null) {
             pipeline.close();
-            result = new EncodedResult(HexFormat.of().formatHex(sha256.digest()), crc32cHex(crc32c), size, stored.count());
+            result = new EncodedResult(HexFormat.of().formatHex(sha256.digest()), crc32cHex(crc32c), size,
+                    stored.count());
         }
     }
 

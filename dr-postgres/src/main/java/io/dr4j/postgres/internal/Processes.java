@@ -103,7 +103,7 @@ public final class Processes {
             return;
         }
         try {
-            giveTree(dir, give::give);
+            giveTree(dir, give);
         } catch (IOException | UnsupportedOperationException e) {
             throw chownFailed(dir, owner, e);
         }
@@ -116,23 +116,15 @@ public final class Processes {
         PathGiver NONE = p -> { };
 
         void give(Path p) throws IOException;
-
-        /** {@link #give}, failures as the exception {@link #chownTo} throws. */
-        default void giveOrFail(Path p, io.dr4j.postgres.cluster.@Nullable FileOwner owner) {
-            try {
-                give(p);
-            } catch (IOException | UnsupportedOperationException e) {
-                throw chownFailed(p, owner, e);
-            }
-        }
     }
 
     /**
      * What gives paths to {@code owner} (null: the postgres OS user) when this JVM is root, the user looked up once;
      * {@link PathGiver#NONE} otherwise. A path that already belongs to the owner is not touched: a chown, even to the
      * same owner, changes the inode (its ctime), and PostgreSQL's first start after a restore fsyncs every file of
-     * its data directory, writing every such inode out one fsync at a time (measured: 0.28 s for the ~1,000 files of
-     * a 0.8 GB restore given to postgres after they had been fsynced; 0.07 s when they were given before).
+     * its data directory, writing every such inode out one fsync at a time (part of the 0.33 s that start took on a
+     * 0.8 GB restore whose files were chowned after their fsync, against pgBackRest's 0.07 s; see
+     * docs/benchmarks.md, session 5).
      */
     public static PathGiver giverTo(io.dr4j.postgres.cluster.@Nullable FileOwner owner) {
         if (!isRoot()) {
@@ -191,13 +183,9 @@ public final class Processes {
                 + "PostgreSQL server reading it runs as): " + e.getMessage(), e);
     }
 
-    private interface PathAction {
-        void apply(Path p) throws IOException;
-    }
-
     /** Applies {@code give} to {@code dir} and everything below it, links not followed; files removed meanwhile
      * (spool, temporary files) are skipped. */
-    private static void giveTree(Path dir, PathAction give) throws IOException {
+    private static void giveTree(Path dir, PathGiver give) throws IOException {
         Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
             @Override
             public java.nio.file.FileVisitResult preVisitDirectory(Path d, java.nio.file.attribute.BasicFileAttributes a)
@@ -223,7 +211,7 @@ public final class Processes {
 
             private void apply(Path p) throws IOException {
                 try {
-                    give.apply(p);
+                    give.give(p);
                 } catch (java.nio.file.NoSuchFileException gone) {
                     // removed while we walked
                 }
