@@ -299,8 +299,8 @@ public final class Repository implements AutoCloseable {
     }
 
     /**
-     * Reads and decodes an object, verifying at the end of the stream its size and its CRC-32C when one is given,
-     * else its SHA-256 (the restores' check; see {@link io.dr4j.core.codec.VerifyingInputStream}).
+     * Reads and decodes an object, verifying at the end of the stream its size and its CRC-32C when one is given (what
+     * restores check), else its SHA-256 (see {@link io.dr4j.core.codec.VerifyingInputStream}).
      */
     public InputStream read(String key, @Nullable String sha256, @Nullable String crc32c, long size) {
         InputStream raw = target.get(key);

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SHA-256 of a stream, computed on a thread of its own while the caller goes on with the bytes (a restore
- * decompresses and writes the next MiB while the previous one is hashed). Bytes are copied into a few 1 MiB chunks
+ * The SHA-256 of a stream, computed on a thread of its own while the caller goes on with the bytes (a restore that
+ * checks SHA-256s, {@code verify --read-data}: the next MiB is decompressed and written while the previous one is
+ * hashed). Bytes are copied into a few 1 MiB chunks
  * handed to the hashing thread and handed back once hashed, so memory stays at {@code 4 × 1 MiB} and a caller that
  * is faster than the hashing waits for it. Used for large objects only (see {@link VerifyingInputStream}): on a
  * data directory with one or two large relations the restore of the last large file ran on one core, with hashing

@@ -161,7 +161,7 @@ public final class DatabaseCorruption {
                 .step(Step.builder("pick-backup").title("Identify the last known good backup").role("Database Administrator")
                         .description("Find the newest backup that finished before the recovery target time with every "
                                 + "object present at its recorded size; incomplete ones are reported and skipped (the "
-                                + "restore then checks every object's SHA-256 while it reads). Runs while the "
+                                + "restore then checks every file's size and CRC-32C while it reads). Runs while the "
                                 + "application stops.")
                         .timeout(Duration.ofMinutes(30)).expectedDuration(Duration.ofMinutes(3)).action(pick)
                         .instruction("`dr list` and pick the newest backup before the corruption.")
