@@ -24,6 +24,11 @@ final class Warmup {
     /** Commands that hash and compress: they get the SHA-256, JSON and zstd parts too. */
     private static final Set<String> DATA_COMMANDS = Set.of("backup", "restore", "archive", "wal-push", "wal-fetch",
             "verify", "restore-database");
+    /**
+     * Data commands that hash few bytes with SHA-256: a physical restore checks its files' CRC-32C and hashes only the
+     * WAL it fetches, so a SHA-256 warm-up there would only take a core from the main thread while it starts.
+     */
+    private static final Set<String> FEW_SHA256 = Set.of("restore");
 
     private Warmup() {
     }
@@ -34,8 +39,9 @@ final class Warmup {
             return;
         }
         boolean data = DATA_COMMANDS.contains(args[0]);
+        boolean sha256 = data && !FEW_SHA256.contains(args[0]);
         boolean scan = scanPays(args, System.getenv());
-        Thread t = new Thread(() -> run(data, scan), "dr4j-warmup");
+        Thread t = new Thread(() -> run(data, sha256, scan), "dr4j-warmup");
         t.setDaemon(true);
         t.start();
     }
@@ -74,9 +80,9 @@ final class Warmup {
                 || repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !repo.regionMatches(true, 0, "file:", 0, 5);
     }
 
-    private static void run(boolean data, boolean scan) {
+    private static void run(boolean data, boolean sha256, boolean scan) {
         try {
-            if (data) {
+            if (sha256) {
                 sha256();
             }
             if (scan) {

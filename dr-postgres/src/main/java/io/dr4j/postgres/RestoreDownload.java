@@ -59,16 +59,27 @@ final class RestoreDownload {
     }
 
     private static Path local(String rel, Path dest, Map<String, Path> tablespaces) {
+        return local(rel, dest, tablespaces, false);
+    }
+
+    /**
+     * Where an entry goes: in its tablespace's directory or below {@code dest}. Never {@code dest.resolve(rel)}: a
+     * tampered manifest must not write outside the data directory. {@code lexical}: only the path, for the list of
+     * what the restore makes — the symbolic links on the way are checked where the file is written.
+     */
+    private static Path local(String rel, Path dest, Map<String, Path> tablespaces, boolean lexical) {
+        Path root = dest;
+        String below = rel;
         if (rel.startsWith("pg_tblspc/")) {
             String rest = rel.substring("pg_tblspc/".length());
             int slash = rest.indexOf('/');
             if (slash > 0 && tablespaces.containsKey(rest.substring(0, slash))) {
-                return io.dr4j.postgres.reliability.SafeRestorePaths.resolve(tablespaces.get(rest.substring(0, slash)),
-                        rest.substring(slash + 1));
+                root = tablespaces.get(rest.substring(0, slash));
+                below = rest.substring(slash + 1);
             }
         }
-        // never dest.resolve(rel): a tampered manifest must not write outside the data directory
-        return io.dr4j.postgres.reliability.SafeRestorePaths.resolve(dest, rel);
+        return lexical ? io.dr4j.postgres.reliability.SafeRestorePaths.lexical(root, below)
+                : io.dr4j.postgres.reliability.SafeRestorePaths.resolve(root, below);
     }
 
     /**
@@ -85,11 +96,11 @@ final class RestoreDownload {
             Files.createDirectories(t);
             wanted.add(t);
         }
-        // directories and links first
+        // directories and links first (a file's path is checked on disk by the thread that writes it)
         for (BackupFile f : files) {
             Path p = f.kind() == BackupFile.Kind.LINK
                     ? io.dr4j.postgres.reliability.SafeRestorePaths.resolveLink(dest, f.path())
-                    : local(f.path(), dest, tablespaces);
+                    : local(f.path(), dest, tablespaces, f.kind() == BackupFile.Kind.FILE);
             wanted.add(p);
             if (f.kind() == BackupFile.Kind.DIRECTORY) {
                 Files.createDirectories(p);

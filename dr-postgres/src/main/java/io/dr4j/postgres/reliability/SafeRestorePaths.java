@@ -97,18 +97,31 @@ public final class SafeRestorePaths {
         return resolve(dest, relative, false);
     }
 
+    /**
+     * {@code dest.resolve(relative)}, refused when it leaves {@code dest} lexically; no look at the disk. What
+     * {@link #resolve(Path, String)} returns for the same arguments, for bookkeeping (which paths a restore makes) by
+     * code that resolves the path for writing later.
+     *
+     * @throws RestoreFailedException naming the path
+     */
+    public static Path lexical(Path dest, String relative) {
+        Path root = dest.toAbsolutePath().normalize();
+        Path p = root.resolve(relative).normalize();
+        if (Path.of(relative).isAbsolute() || !p.startsWith(root) || p.equals(root)) {
+            throw new RestoreFailedException("'" + relative + "' is outside the restore destination " + root);
+        }
+        return p;
+    }
+
     /*
-     * Cost: called twice per restored file (~2,000 times for a 1,000-file data directory). Only the components below
+     * Cost: called once per restored file (by the thread that writes it; the list of what a restore makes uses #lexical). Only the components below
      * the destination are looked at, one lstat each, top down; the destination's real path is asked for only when a
      * symbolic link is met (toRealPath reads every component from "/" with readlink: ~13 failing readlink calls per
      * path, ~26,000 per restore, when it ran for the destination and the deepest existing directory of every path).
      */
     private static Path resolve(Path dest, String relative, boolean checkExistingLink) {
         Path root = dest.toAbsolutePath().normalize();
-        Path p = root.resolve(relative).normalize();
-        if (Path.of(relative).isAbsolute() || !p.startsWith(root) || p.equals(root)) {
-            throw new RestoreFailedException("'" + relative + "' is outside the restore destination " + root);
-        }
+        Path p = lexical(root, relative);
         try {
             Path realRoot = null;
             Path dir = root;

@@ -68,6 +68,23 @@ class SafeRestorePathsTest {
     }
 
     @Test
+    void theLexicalPathIsTheResolvedOneWithoutLookingAtTheDisk() throws Exception {
+        Path dest = Files.createDirectories(dir.resolve("data"));
+        Files.createSymbolicLink(dest.resolve("evil"), Files.createDirectories(dir.resolve("outside")));
+        for (String p : List.of("base/1/1259", "base/2/new/1", "PG_VERSION")) {
+            assertThat(SafeRestorePaths.lexical(dest, p)).as(p).isEqualTo(SafeRestorePaths.resolve(dest, p));
+        }
+        // a link on disk is the writer's check (resolve), not this one's
+        assertThat(SafeRestorePaths.lexical(dest, "evil/owned")).isEqualTo(dest.resolve("evil/owned"));
+        assertThatThrownBy(() -> SafeRestorePaths.resolve(dest, "evil/owned"))
+                .isInstanceOf(RestoreFailedException.class);
+        for (String p : List.of("../x", "/etc/passwd", "base/../../x", ".")) {
+            assertThatThrownBy(() -> SafeRestorePaths.lexical(dest, p)).as(p).isInstanceOf(RestoreFailedException.class)
+                    .hasMessageContaining("outside the restore destination");
+        }
+    }
+
+    @Test
     void linksDeeperInTheDestinationAreCheckedAndLinksWithinItAreFollowed() throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("x"), "x");
