@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.util.Set;
 
+import io.dr4j.core.backup.BackupFile;
 import io.dr4j.core.backup.BackupManifest;
+import io.dr4j.core.backup.BackupType;
 import io.dr4j.core.codec.Codec;
 import io.dr4j.core.codec.CodecSpec;
 import io.dr4j.core.codec.Compression;
@@ -24,11 +26,6 @@ final class Warmup {
     /** Commands that hash and compress: they get the SHA-256, JSON and zstd parts too. */
     private static final Set<String> DATA_COMMANDS = Set.of("backup", "restore", "archive", "wal-push", "wal-fetch",
             "verify", "restore-database");
-    /**
-     * Data commands that hash few bytes with SHA-256: a physical restore checks its files' CRC-32C and hashes only the
-     * WAL it fetches, so a SHA-256 warm-up there would only take a core from the main thread while it starts.
-     */
-    private static final Set<String> FEW_SHA256 = Set.of("restore");
 
     private Warmup() {
     }
@@ -39,9 +36,13 @@ final class Warmup {
             return;
         }
         boolean data = DATA_COMMANDS.contains(args[0]);
-        boolean sha256 = data && !FEW_SHA256.contains(args[0]);
+        // a physical restore gets its own mix: no SHA-256 (it checks its files' CRC-32C and hashes only the WAL it
+        // fetches: the warm-up would only take a core from the main thread while it starts), and the reading of a
+        // manifest exercised instead (its first act on the main thread)
+        boolean restore = args[0].equals("restore");
+        boolean sha256 = data && !restore;
         boolean scan = scanPays(args, System.getenv());
-        Thread t = new Thread(() -> run(data, sha256, scan), "dr4j-warmup");
+        Thread t = new Thread(() -> run(data, sha256, restore, scan), "dr4j-warmup");
         t.setDaemon(true);
         t.start();
     }
@@ -80,7 +81,7 @@ final class Warmup {
                 || repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !repo.regionMatches(true, 0, "file:", 0, 5);
     }
 
-    private static void run(boolean data, boolean sha256, boolean scan) {
+    private static void run(boolean data, boolean sha256, boolean readsManifest, boolean scan) {
         try {
             if (sha256) {
                 sha256();
@@ -91,7 +92,11 @@ final class Warmup {
             if (!data) {
                 return;
             }
-            Json.mapper().readerFor(BackupManifest.class);
+            if (readsManifest) {
+                manifest();
+            } else {
+                Json.mapper().readerFor(BackupManifest.class);
+            }
             try (InputStream in = Codec.decompress(InputStream.nullInputStream(), Compression.ZSTD);
                  OutputStream out = Codec.compress(OutputStream.nullOutputStream(), CodecSpec.DEFAULT)) {
                 out.write(new byte[64]);
@@ -99,6 +104,24 @@ final class Warmup {
         } catch (Exception | LinkageError e) {
             // ignored: the command initialises everything itself
         }
+    }
+
+    /**
+     * A manifest of 400 entries written and read back: a restore's first act is reading the chosen backup's manifest
+     * (~1,000 entries for a PostgreSQL cluster) on the main thread, and in a fresh JVM most of that is interpreted
+     * Jackson code; exercised here first, while the main thread parses the command line, the JIT has compiled it
+     * when the real one is read.
+     */
+    private static void manifest() throws java.io.IOException {
+        java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00.123456789Z");
+        java.util.List<BackupFile> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            files.add(new BackupFile("base/1/" + i, BackupFile.Kind.FILE, i, i, "0".repeat(64), "0000000" + i % 10,
+                    "backups/20260101T000000Z-full/data/base/1/" + i + ".zst", null, t.plusNanos(i), 0600, null, null));
+        }
+        BackupManifest m = new BackupManifest(BackupManifest.FORMAT_VERSION, "20260101T000000Z-full", BackupType.FULL,
+                null, "1", "postgresql", t, t, java.util.Map.of("majorVersion", "15"), java.util.Map.of(), files, 0, 0);
+        Json.read(Json.write(m), BackupManifest.class);
     }
 
     /**

@@ -59,7 +59,7 @@ final class RestoreDownload {
     }
 
     private static Path local(String rel, Path dest, Map<String, Path> tablespaces) {
-        return local(rel, dest, tablespaces, false);
+        return local(rel, dest, tablespaces, false, Set.of());
     }
 
     /**
@@ -67,7 +67,8 @@ final class RestoreDownload {
      * tampered manifest must not write outside the data directory. {@code lexical}: only the path, for the list of
      * what the restore makes — the symbolic links on the way are checked where the file is written.
      */
-    private static Path local(String rel, Path dest, Map<String, Path> tablespaces, boolean lexical) {
+    private static Path local(String rel, Path dest, Map<String, Path> tablespaces, boolean lexical,
+                              Set<Path> checked) {
         Path root = dest;
         String below = rel;
         if (rel.startsWith("pg_tblspc/")) {
@@ -79,7 +80,7 @@ final class RestoreDownload {
             }
         }
         return lexical ? io.dr4j.postgres.reliability.SafeRestorePaths.lexical(root, below)
-                : io.dr4j.postgres.reliability.SafeRestorePaths.resolve(root, below);
+                : io.dr4j.postgres.reliability.SafeRestorePaths.resolve(root, below, checked);
     }
 
     /**
@@ -96,14 +97,17 @@ final class RestoreDownload {
             Files.createDirectories(t);
             wanted.add(t);
         }
-        // directories and links first (a file's path is checked on disk by the thread that writes it)
+        // directories and links first (a file's path is checked on disk by the thread that writes it, below the
+        // directories made here: checked once, and never symbolic links)
+        Set<Path> made = new HashSet<>();
         for (BackupFile f : files) {
             Path p = f.kind() == BackupFile.Kind.LINK
                     ? io.dr4j.postgres.reliability.SafeRestorePaths.resolveLink(dest, f.path())
-                    : local(f.path(), dest, tablespaces, f.kind() == BackupFile.Kind.FILE);
+                    : local(f.path(), dest, tablespaces, f.kind() == BackupFile.Kind.FILE, Set.of());
             wanted.add(p);
             if (f.kind() == BackupFile.Kind.DIRECTORY) {
                 Files.createDirectories(p);
+                made.add(p);
                 setMode(p, f.mode() > 0 ? f.mode() : 0700);
                 give.give(p);
             } else if (f.kind() == BackupFile.Kind.LINK) {
@@ -134,6 +138,7 @@ final class RestoreDownload {
         });
         Syncer syncer = new Syncer(dest);
         Set<Path> directories = Set.copyOf(wanted); // created above: no mkdir per file for them
+        Set<Path> checkedDirectories = Set.copyOf(made);
         try {
             List<Future<?>> futures = new ArrayList<>();
             BackupFile control = null;
@@ -143,7 +148,7 @@ final class RestoreDownload {
                     continue;
                 }
                 futures.add(pool.submit(() -> {
-                    Path p = local(f.path(), dest, tablespaces);
+                    Path p = local(f.path(), dest, tablespaces, false, checkedDirectories);
                     if (f.path().equals("tablespace_map") && !tablespaces.isEmpty()) {
                         writeTablespaceMap(p, tablespaces);
                         give.give(p);

@@ -85,6 +85,23 @@ class SafeRestorePathsTest {
     }
 
     @Test
+    void directoriesCheckedBeforeAreSkippedAndWhatIsBelowThemIsStillChecked() throws Exception {
+        Path dest = Files.createDirectories(dir.resolve("data"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("x"), "x");
+        Path base = SafeRestorePaths.resolve(dest, "base/5");
+        Files.createDirectories(base);
+        java.util.Set<Path> checked = java.util.Set.of(dest.resolve("base"), base);
+        assertThat(SafeRestorePaths.resolve(dest, "base/5/16396", checked)).isEqualTo(dest.resolve("base/5/16396"));
+        Files.createSymbolicLink(base.resolve("evil"), outside);
+        Files.createSymbolicLink(base.resolve("evil-file"), outside.resolve("x"));
+        for (String p : List.of("base/5/evil/owned", "base/5/evil-file", "base/../../x")) {
+            assertThatThrownBy(() -> SafeRestorePaths.resolve(dest, p, checked)).as(p)
+                    .isInstanceOf(RestoreFailedException.class).hasMessageContaining("outside the restore destination");
+        }
+    }
+
+    @Test
     void linksDeeperInTheDestinationAreCheckedAndLinksWithinItAreFollowed() throws Exception {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("x"), "x");
