@@ -7,7 +7,7 @@
 # Usage (as root, from the repository root):
 #   bench/physical.sh [SCALE] [ROUNDS]                        pgbench database of scale SCALE (default 50, ~0.8 GB)
 #   DATASET=realistic bench/physical.sh [SIZE_MB] [ROUNDS]    realistic database of SIZE_MB MB (default 800)
-#   ROUNDS defaults to 5 (scale 50: about 3 minutes on 2 cores).  Needs: PostgreSQL 15 in /usr/lib/postgresql/15/bin,
+#   ROUNDS defaults to 5 (scale 50: about 11 minutes on 2 cores, 8 of them the pauses of bench/lib/settle.sh; SETTLE=0: 3).  Needs: PostgreSQL 15 in /usr/lib/postgresql/15/bin,
 #   pgbackrest (Debian 2.45), zstd, java 17+, and the CLI built with  ./mvnw -B -q -pl dr-cli -am package -DskipTests
 # Everything listens on 127.0.0.1 only; all state lives under $BENCH_DIR (default /tmp/dr4j-bench), which is
 # removed and recreated. The cluster is stopped on exit.
@@ -25,6 +25,7 @@ PARALLEL=2
 BENCH_DIR=${BENCH_DIR:-/tmp/dr4j-bench}
 PGBIN=/usr/lib/postgresql/15/bin
 REPO_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$REPO_ROOT/bench/lib/settle.sh"
 JAR=$REPO_ROOT/dr-cli/target/dr.jar
 DR=$REPO_ROOT/dr   # the launcher users run: java -jar dr.jar with the per-command AppCDS archive (DR_CDS=off: without)
 # The CLI is built before the run (checked below): the launcher's source-freshness check (a find over the checkout,
@@ -150,7 +151,7 @@ run_dr25_backup() {
   echo "$t $(du -sb "$BENCH_DIR/dr25-repo" | cut -f1)"
 }
 run_dr25_restore() {
-  rm -rf "$BENCH_DIR/dr25-restore"; mkdir "$BENCH_DIR/dr25-restore"
+  rm -rf "$BENCH_DIR/dr25-restore"; mkdir "$BENCH_DIR/dr25-restore"; settle
   local t; t=$(timed env JAVA_HOME="$JDK25" DR_REPOSITORY="$BENCH_DIR/dr25-repo" "$DR" restore -q \
     --to "$BENCH_DIR/dr25-restore" --target immediate --parallel "$PARALLEL")
   echo "$t $(du -sb "$BENCH_DIR/dr25-restore" | cut -f1)"
@@ -175,18 +176,18 @@ run_basebackup_szstd() {  # compression in the walsender (zstd's own 2 worker th
   echo "$t $(du -sb "$BENCH_DIR/basebackup/out" | cut -f1)"
 }
 run_dr_restore() {
-  rm -rf "$BENCH_DIR/dr-restore"; mkdir "$BENCH_DIR/dr-restore"
+  rm -rf "$BENCH_DIR/dr-restore"; mkdir "$BENCH_DIR/dr-restore"; settle
   local t; t=$(timed env DR_REPOSITORY="$BENCH_DIR/dr-repo" "$DR" restore -q --to "$BENCH_DIR/dr-restore" \
     --target immediate --parallel "$PARALLEL")
   echo "$t $(du -sb "$BENCH_DIR/dr-restore" | cut -f1)"
 }
 run_pgbr_restore() {
-  as_pg rm -rf "$BENCH_DIR/pgbr-restore"; as_pg mkdir -m 700 "$BENCH_DIR/pgbr-restore"
+  as_pg rm -rf "$BENCH_DIR/pgbr-restore"; as_pg mkdir -m 700 "$BENCH_DIR/pgbr-restore"; settle
   local t; t=$(timed runuser -u postgres -- "${PGBR[@]}" --pg1-path="$BENCH_DIR/pgbr-restore" --type=immediate restore)
   echo "$t $(du -sb "$BENCH_DIR/pgbr-restore" | cut -f1)"
 }
 run_dr_embedded_restore() {  # the library call in a JVM that has made one before (an application embedding dr4j)
-  rm -rf "$BENCH_DIR/dr-embedded"; mkdir "$BENCH_DIR/dr-embedded"
+  rm -rf "$BENCH_DIR/dr-embedded"; mkdir "$BENCH_DIR/dr-embedded"; settle
   java -Ddr.log.level=WARN -cp "$BENCH_DIR/classes:$JAR:$REPO_ROOT/dr-cli/target/lib/*" EmbeddedRestore \
     "$BENCH_DIR/dr-repo" "$BENCH_DIR/dr-embedded" "$EMBEDDED_CALLS" "$PARALLEL" 2>/dev/null
 }

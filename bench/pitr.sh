@@ -32,6 +32,7 @@ RESULTS=$BENCH_DIR/results.tsv
 [ -f "$JAR" ] || { echo "build the CLI first: ./mvnw -B -q -pl dr-cli -am package -DskipTests" >&2; exit 2; }
 command -v pgbackrest >/dev/null || { echo "apt-get install -y pgbackrest" >&2; exit 2; }
 source "$REPO_ROOT/bench/lib/cluster.sh"
+source "$REPO_ROOT/bench/lib/settle.sh"
 
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"
@@ -113,7 +114,7 @@ stop() { as_pg "$PGBIN/pg_ctl" -D "$1" -m immediate -w stop >/dev/null 2>&1 || t
 trap 'stop "$BENCH_DIR/dr-pitr"; stop "$BENCH_DIR/pgbr-pitr"; bench_cluster_stop' EXIT
 
 run_dr_pitr() {
-  local dir=$BENCH_DIR/dr-pitr port; port=$(free_port); rm -rf "$dir"; mkdir "$dir"
+  local dir=$BENCH_DIR/dr-pitr port; port=$(free_port); rm -rf "$dir"; mkdir "$dir"; settle
   local t; t=$(timed bash -c '
     env DR_REPOSITORY="$1" "$2" restore --json --to "$3" --target-time "$4" --start --port "$5" --parallel "$6" \
       > "$8" && "$7" "$5"' _ \
@@ -129,7 +130,7 @@ print("dr4j phases: " + ", ".join(f"{k} {s(v)}" for k, v in r.get("phases", {}).
   stop "$dir"
 }
 run_pgbr_pitr() {
-  local dir=$BENCH_DIR/pgbr-pitr port; port=$(free_port); as_pg rm -rf "$dir"; as_pg mkdir -m 700 "$dir"
+  local dir=$BENCH_DIR/pgbr-pitr port; port=$(free_port); as_pg rm -rf "$dir"; as_pg mkdir -m 700 "$dir"; settle
   local t; t=$(timed bash -c '
     t0=$(date +%s.%N)
     runuser -u postgres -- "${@:7}" --pg1-path="$1" --type=time --target="$2" --target-action=promote restore &&
@@ -142,7 +143,7 @@ run_pgbr_pitr() {
   stop "$dir"
 }
 run_dr_embedded_pitr() {
-  as_pg mkdir -p "$BENCH_DIR/dr-embedded"
+  as_pg mkdir -p "$BENCH_DIR/dr-embedded"; settle
   java -Ddr.log.level=WARN -cp "$BENCH_DIR/classes:$JAR:$REPO_ROOT/dr-cli/target/lib/*" EmbeddedRestore \
     "$BENCH_DIR/dr-repo" "$BENCH_DIR/dr-embedded" "$EMBEDDED_CALLS" "$PARALLEL" "$TARGET" 2>/dev/null \
     || { echo "embedded PITR failed" >&2; kill $$; exit 1; }

@@ -20,7 +20,7 @@ import io.dr4j.postgres.PostgresRestoreStrategy;
  * --parallel N}: newest backup, files verified and fsynced, recovery settings written, server not started.
  *
  * Usage: EmbeddedRestore REPO_DIR DEST_PARENT CALLS PARALLEL [TARGET_TIME]
- * Restores CALLS times into DEST_PARENT/call-K (each removed after its call, outside the timing) and prints one
+ * Restores CALLS times into DEST_PARENT/call-K (all removed after the last call, outside the timing) and prints one
  * line for the last call: "wall_seconds process_cpu_seconds bytes_restored".
  *
  * With TARGET_TIME (ISO-8601), for bench/pitr.sh: a PITR instead, as {@code dr restore --target-time T --start}
@@ -53,7 +53,11 @@ public class EmbeddedRestore {
             long result = targetTime == null ? r.bytesRestored() : rowsAndStop(to, r.details().get("port"));
             last = String.format(java.util.Locale.ROOT, "%.2f %.2f %d", wall / 1e9, cpu / 1e9, result);
             System.err.println("call " + k + ": " + last);
-            delete(to);
+        }
+        // removed after the last call, not between calls: a restore right after many files were deleted pays for
+        // it in the kernel on this machine (bench/lib/settle.sh)
+        for (int k = 1; k <= calls; k++) {
+            delete(parent.resolve("call-" + k));
         }
         System.out.println(last);
     }
