@@ -131,14 +131,6 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         log.info("Restoring backup {} into {} to {} ({} WAL files; {})", backup.id(), dest, request.target(),
                 plan.wal().size(), plan.window());
 
-        long segSize = Long.parseLong(backup.properties().getOrDefault("walSegmentSize", "16777216"));
-        // An offline restore fetches its WAL into pg_wal/dr4j-spool while the files download (it used to wait for
-        // them: ~0.07 s of a 0.8 GB restore for its one segment), unless the spool could be in the download's way:
-        // a delta restore removes what the backup does not have, and a pg_wal that is a link is re-created
-        boolean walAlongside = !request.start() && !request.delta() && backup.files().stream()
-                .noneMatch(f -> f.path().equals("pg_wal") && f.kind() == io.dr4j.core.backup.BackupFile.Kind.LINK);
-        WalSpoolFiller.Handle fill = null;
-
         // ---- download
         long d0 = System.nanoTime();
         RestoreDownload.Stats stats;
@@ -149,15 +141,8 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             Processes.PathGiver give = Processes.giverTo(owner);
             give.give(dest);
             RestoreSpace.markIncomplete(dest, backup.id(), request.delta());
-            if (walAlongside) {
-                fill = offlineFiller.start(new WalSpoolFiller.Request(repository, plan.wal(), dest.resolve(SPOOL), 0,
-                        plan.history().target(), backup.properties().get("startWal"), segSize, owner));
-            }
             stats = RestoreDownload.download(repository, backup, dest, tablespaces, request, progress, give);
         } catch (IOException | RuntimeException e) {
-            if (fill != null) {
-                fill.close();
-            }
             throw RestoreSpace.explain(e, backup, dest);
         }
         phases.put("download", Duration.ofNanos(System.nanoTime() - d0));
@@ -165,22 +150,16 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
         details.put("filesRemoved", Long.toString(stats.removed.get()));
 
         // ---- recovery configuration + WAL spool
-        int port;
-        try {
-            port = request.options().containsKey("port") ? Integer.parseInt(request.options().get("port"))
-                    : ScratchCluster.freePort();
-        } catch (RuntimeException e) {
-            if (fill != null) {
-                fill.close();
-            }
-            throw e;
-        }
+        int port = request.options().containsKey("port") ? Integer.parseInt(request.options().get("port"))
+                : ScratchCluster.freePort();
         details.put("port", Integer.toString(port));
-        Path spool = walAlongside ? dest.resolve(SPOOL) : spoolDir(dest, request.start() && launcher == null);
+        Path spool = spoolDir(dest, request.start() && launcher == null);
+        long segSize = Long.parseLong(backup.properties().getOrDefault("walSegmentSize", "16777216"));
         WalSpoolFiller.Request spoolRequest = new WalSpoolFiller.Request(repository, plan.wal(), spool,
                 request.start() ? lookAhead : 0, plan.history().target(), backup.properties().get("startWal"), segSize,
                 owner);
         long w0 = System.nanoTime();
+        WalSpoolFiller.Handle fill = null;
         String lsn = null;
         Instant time = null;
         String timeline = null;
@@ -188,9 +167,7 @@ public final class PostgresRestoreStrategy implements RestoreStrategy {
             try {
                 Files.createDirectories(dest.resolve("pg_wal/archive_status"));
                 Processes.chownTo(dest.resolve("pg_wal"), owner);
-                if (fill == null) {
-                    fill = (request.start() ? filler : offlineFiller).start(spoolRequest);
-                }
+                fill = (request.start() ? filler : offlineFiller).start(spoolRequest);
                 String restoreCommand = fill.restoreCommand();
                 Map<String, String> extra = new LinkedHashMap<>();
                 request.options().forEach((k, v) -> {
