@@ -123,11 +123,11 @@ public final class SafeRestorePaths {
     }
 
     /*
-     * Cost: called once per restored file (by the thread that writes it; the list of what a restore makes uses #lexical),
-     * with the directories the restore made in `checked`: one lstat per file then. Only the components below
-     * the destination are looked at, one lstat each, top down; the destination's real path is asked for only when a
-     * symbolic link is met (toRealPath reads every component from "/" with readlink: ~13 failing readlink calls per
-     * path, ~26,000 per restore, when it ran for the destination and the deepest existing directory of every path).
+     * Cost: called once per restored file, by the thread that writes it (the list of what a restore makes uses
+     * #lexical), with the directories the restore made in `checked`: one lstat per file then. Only the components
+     * below the destination are looked at, one lstat each, top down; the destination's real path is asked for only
+     * when a symbolic link is met (toRealPath reads every component from "/" with readlink: ~13 failing readlink calls
+     * per path, ~26,000 per restore, when it ran for the destination and the deepest existing directory of every path).
      */
     private static Path resolve(Path dest, String relative, boolean checkExistingLink, Set<Path> checked) {
         Path root = dest.toAbsolutePath().normalize();
